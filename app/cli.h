@@ -1,0 +1,15 @@
+#pragma once
+
+#include <QStringList>
+
+namespace flowbench::app {
+
+// The command-line half of the `flowbench` binary. Each command returns the process exit code.
+//
+//   flowbench validate FILE          0 valid (warnings printed), 1 problems, 2 unreadable
+//   flowbench convert IN OUT [--deploy] [--keep-secrets]
+//   flowbench --version
+bool isCliCommand(const QStringList &arguments);
+int runCli(const QStringList &arguments);
+
+} // namespace flowbench::app

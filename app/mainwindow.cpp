@@ -1,0 +1,708 @@
+#include "mainwindow.h"
+
+#include "autosave.h"
+#include "undocommands.h"
+
+#include "document/dslio.h"
+#include "document/workflowdocument.h"
+#include "nodes/registry.h"
+#include "outlinepanel.h"
+#include "problemspanel.h"
+#include "workflowscene.h"
+#include "workflowview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTimer>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+// Q_INIT_RESOURCE must be used outside any namespace. Referencing the initializer also makes the
+// linker keep the resource object that flowbench_app carries from flowbench_resources.
+static void initFlowbenchResources()
+{
+    Q_INIT_RESOURCE(flowbench_resources);
+}
+
+namespace flowbench::app {
+
+using document::FileFormat;
+using document::Workflow;
+
+namespace {
+
+const QString kRecentFilesKey = QStringLiteral("recentFiles");
+const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
+const QString kStateKey = QStringLiteral("mainWindow/state");
+const QString kLastDirKey = QStringLiteral("lastDirectory");
+const QString kExampleResource = QStringLiteral(":/examples/hello_branching.yml");
+
+// "Keep secret values" for the two export commands. Off by default; checking it shows why that
+// is risky.
+bool askExportOptions(QWidget *parent, const QString &title, document::ExportOptions *options)
+{
+    QDialog dialog(parent);
+    dialog.setWindowTitle(title);
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *intro = new QLabel(
+        MainWindow::tr("Workbench state (breakpoints, pinned outputs) is not exported. Secret "
+                       "environment variables are exported with empty values unless you keep "
+                       "them."),
+        &dialog);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+    auto *keep = new QCheckBox(MainWindow::tr("Keep secret values"), &dialog);
+    keep->setObjectName(QStringLiteral("export.keepSecrets"));
+    layout->addWidget(keep);
+    auto *warning = new QLabel(
+        MainWindow::tr("<b>Warning:</b> the exported file will contain API keys and other "
+                       "secrets in plain text. Do not share it or commit it to version control."),
+        &dialog);
+    warning->setWordWrap(true);
+    warning->setStyleSheet(QStringLiteral("color: #b42318;"));
+    warning->setVisible(false);
+    layout->addWidget(warning);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(MainWindow::tr("Export…"));
+    layout->addWidget(buttons);
+    QObject::connect(keep, &QCheckBox::toggled, warning, &QLabel::setVisible);
+    QObject::connect(keep, &QCheckBox::toggled, &dialog, [&dialog] { dialog.adjustSize(); });
+    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    options->keepSecrets = keep->isChecked();
+    return true;
+}
+
+document::Node makeNode(const Workflow &workflow, const QString &kind, QPointF position)
+{
+    const nodes::NodeKindInfo *info = nodes::NodeRegistry::instance().find(kind);
+    document::Node node;
+    node.id = workflow.uniqueNodeId();
+    node.data = info && info->defaultData ? info->defaultData()
+                                          : document::Json{{"type", kind.toStdString()}};
+    const document::Json point = {{"x", position.x()}, {"y", position.y()}};
+    const std::string wrapperType = info ? info->wrapperType.toStdString() : "custom";
+    node.wrapper = document::Json{{"type", wrapperType},
+                                  {"position", point},
+                                  {"positionAbsolute", point},
+                                  {"width", 244},
+                                  {"height", kind == QLatin1String("start") ? 54 : 90},
+                                  {"sourcePosition", "right"},
+                                  {"targetPosition", "left"},
+                                  {"selected", false}};
+    return node;
+}
+
+} // namespace
+
+// ---- construction -----------------------------------------------------------------------------
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_document(new document::WorkflowDocument(this))
+    , m_undoStack(new QUndoStack(this))
+{
+    initFlowbenchResources();
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/flowbench.svg")));
+
+    m_sink = std::make_unique<UndoEditSink>(m_document, m_undoStack);
+    m_scene = new canvas::WorkflowScene(m_document, m_sink.get(), this);
+    m_view = new canvas::WorkflowView(m_scene, this);
+    m_view->setObjectName(QStringLiteral("canvas.view"));
+    setCentralWidget(m_view);
+
+    m_autosave = new Autosave(m_document, this);
+
+    createActions();
+    createDocks();
+    createMenus();
+
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(QStringLiteral("status.summary"));
+    m_statusLabel->setContentsMargins(6, 0, 6, 0);
+    statusBar()->addPermanentWidget(m_statusLabel);
+
+    connect(m_undoStack, &QUndoStack::cleanChanged, this, &MainWindow::updateModified);
+    connect(m_document, &document::WorkflowDocument::changed, this, &MainWindow::updateStatus);
+    connect(m_problems, &panels::ProblemsPanel::problemsChanged, this, &MainWindow::updateStatus);
+
+    // Canvas ↔ panels, by node id.
+    connect(m_problems, &panels::ProblemsPanel::nodeActivated, this,
+            [this](const QString &id) { selectAndShow(id, true); });
+    connect(m_outline, &panels::OutlinePanel::nodeSelected, this,
+            [this](const QString &id) { selectAndShow(id, false); });
+    connect(m_scene, &QGraphicsScene::selectionChanged, m_outline,
+            [this] { m_outline->setSelectedNodes(m_scene->selectedNodeIds()); });
+
+    resize(1280, 800);
+    readSettings();
+    setDocument(makeNewWorkflow(false), QString(), false);
+}
+
+MainWindow::~MainWindow()
+{
+    // The scene observes the document and the sink; take it down first.
+    delete m_view;
+    m_view = nullptr;
+    delete m_scene;
+    m_scene = nullptr;
+}
+
+void MainWindow::createActions()
+{
+    QStyle *st = style();
+    m_newWorkflowAction = new QAction(st->standardIcon(QStyle::SP_FileIcon), tr("&Workflow"), this);
+    m_newWorkflowAction->setShortcut(QKeySequence::New);
+    m_newWorkflowAction->setStatusTip(tr("Start a new workflow"));
+    m_newWorkflowAction->setIconText(tr("New"));
+    connect(m_newWorkflowAction, &QAction::triggered, this, [this] { newDocument(false); });
+
+    m_newChatflowAction = new QAction(tr("&Chatflow"), this);
+    m_newChatflowAction->setStatusTip(tr("Start a new chatflow (a conversational workflow)"));
+    connect(m_newChatflowAction, &QAction::triggered, this, [this] { newDocument(true); });
+
+    m_openAction = new QAction(st->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"), this);
+    m_openAction->setShortcut(QKeySequence::Open);
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::open);
+
+    m_saveAction = new QAction(st->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save"), this);
+    m_saveAction->setShortcut(QKeySequence::Save);
+    connect(m_saveAction, &QAction::triggered, this, &MainWindow::save);
+
+    m_saveAsAction = new QAction(tr("Save &As…"), this);
+    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    connect(m_saveAsAction, &QAction::triggered, this, &MainWindow::saveAs);
+
+    m_importAction = new QAction(tr("&Import Dify DSL…"), this);
+    m_importAction->setStatusTip(tr("Open a Dify DSL export (.yml) as a new, unsaved document"));
+    connect(m_importAction, &QAction::triggered, this, &MainWindow::importDsl);
+
+    m_exportDifyAction = new QAction(tr("&Export for Dify (YAML)…"), this);
+    connect(m_exportDifyAction, &QAction::triggered, this,
+            [this] { exportFor(FileFormat::DifyYaml); });
+
+    m_exportDeployAction = new QAction(tr("Export JSON for &Deployment…"), this);
+    connect(m_exportDeployAction, &QAction::triggered, this,
+            [this] { exportFor(FileFormat::DeploymentJson); });
+
+    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    // The stack names the command: "Undo Move node".
+    m_undoAction = m_undoStack->createUndoAction(this);
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setIcon(st->standardIcon(QStyle::SP_ArrowBack));
+    m_undoAction->setIconText(tr("Undo")); // the toolbar keeps a short, steady label
+    m_redoAction = m_undoStack->createRedoAction(this);
+    m_redoAction->setShortcut(QKeySequence::Redo);
+    m_redoAction->setIcon(st->standardIcon(QStyle::SP_ArrowForward));
+    m_redoAction->setIconText(tr("Redo"));
+
+    m_aboutAction = new QAction(tr("&About Flowbench"), this);
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::about);
+}
+
+void MainWindow::createDocks()
+{
+    m_problems = new panels::ProblemsPanel(m_document, this);
+    m_problemsDock = new QDockWidget(tr("Problems"), this);
+    m_problemsDock->setObjectName(QStringLiteral("dock.problems"));
+    m_problemsDock->setWidget(m_problems);
+    addDockWidget(Qt::BottomDockWidgetArea, m_problemsDock);
+
+    m_outline = new panels::OutlinePanel(m_document, this);
+    m_outlineDock = new QDockWidget(tr("Outline"), this);
+    m_outlineDock->setObjectName(QStringLiteral("dock.outline"));
+    m_outlineDock->setWidget(m_outline);
+    addDockWidget(Qt::RightDockWidgetArea, m_outlineDock);
+
+    resizeDocks({m_problemsDock}, {150}, Qt::Vertical);
+    resizeDocks({m_outlineDock}, {280}, Qt::Horizontal);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QMenu *newMenu = file->addMenu(tr("&New"));
+    newMenu->addAction(m_newWorkflowAction);
+    newMenu->addAction(m_newChatflowAction);
+    file->addAction(m_openAction);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    rebuildRecentMenu();
+    file->addSeparator();
+    file->addAction(m_saveAction);
+    file->addAction(m_saveAsAction);
+    file->addSeparator();
+    file->addAction(m_importAction);
+    file->addAction(m_exportDifyAction);
+    file->addAction(m_exportDeployAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_undoAction);
+    edit->addAction(m_redoAction);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_outlineDock->toggleViewAction());
+    view->addAction(m_problemsDock->toggleViewAction());
+    view->addSeparator();
+    view->addAction(m_view->fitAllAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_aboutAction);
+
+    QToolBar *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("toolbar.main"));
+    toolbar->setMovable(false);
+    toolbar->setIconSize(QSize(18, 18));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->addAction(m_newWorkflowAction);
+    toolbar->addAction(m_openAction);
+    toolbar->addAction(m_saveAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_undoAction);
+    toolbar->addAction(m_redoAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_view->fitAllAction());
+    view->insertAction(m_view->fitAllAction(), toolbar->toggleViewAction());
+}
+
+void MainWindow::readSettings()
+{
+    QSettings settings;
+    const QByteArray geometry = settings.value(kGeometryKey).toByteArray();
+    if (!geometry.isEmpty())
+        restoreGeometry(geometry);
+    restoreState(settings.value(kStateKey).toByteArray(), kStateVersion);
+}
+
+void MainWindow::writeSettings() const
+{
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState(kStateVersion));
+}
+
+// ---- documents --------------------------------------------------------------------------------
+
+Workflow MainWindow::makeNewWorkflow(bool chatflow)
+{
+    Workflow workflow;
+    workflow.setName(tr("Untitled"));
+    workflow.app["mode"] = chatflow ? "advanced-chat" : "workflow";
+
+    const QString endKind = chatflow ? QStringLiteral("answer") : QStringLiteral("end");
+    document::Node start = makeNode(workflow, QStringLiteral("start"), QPointF(80, 200));
+    workflow.insertNode(start);
+    document::Node end = makeNode(workflow, endKind, QPointF(400, 200));
+    workflow.insertNode(end);
+
+    document::Edge edge;
+    edge.source = start.id;
+    edge.target = end.id;
+    edge.id = document::makeEdgeId(edge.source, edge.sourceHandle, edge.target);
+    edge.wrapper = document::Json{{"type", "custom"},
+                                  {"targetHandle", "target"},
+                                  {"zIndex", 0},
+                                  {"data",
+                                   {{"sourceType", "start"},
+                                    {"targetType", endKind.toStdString()},
+                                    {"isInIteration", false},
+                                    {"isInLoop", false}}}};
+    workflow.insertEdge(edge);
+    return workflow;
+}
+
+void MainWindow::setDocument(Workflow workflow, const QString &path, bool modified)
+{
+    m_undoStack->clear(); // its commands describe the old document
+    m_document->reset(std::move(workflow));
+    m_undoStack->setClean();
+    m_autosave->discard();
+    m_filePath = path;
+    m_recovered = modified;
+    m_autosave->setFilePath(path);
+    if (modified)
+        m_autosave->saveNow();
+    m_problems->refresh();
+    updateModified();
+    updateStatus();
+    QTimer::singleShot(0, m_view, [this] { m_view->fitAll(); });
+}
+
+void MainWindow::newDocument(bool chatflow)
+{
+    if (!maybeSave())
+        return;
+    setDocument(makeNewWorkflow(chatflow), QString(), false);
+}
+
+bool MainWindow::loadFile(const QString &path, bool keepPath)
+{
+    auto loaded = document::loadWorkflowFile(path);
+    if (!loaded) {
+        QMessageBox::critical(this, tr("Cannot Open Workflow"),
+                              tr("Flowbench cannot open %1.\n\n%2")
+                                  .arg(QDir::toNativeSeparators(path), loaded.error().toString()));
+        return false;
+    }
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    setDocument(std::move(loaded->workflow), keepPath ? absolute : QString(), false);
+    QSettings().setValue(kLastDirKey, QFileInfo(absolute).absolutePath());
+    if (keepPath)
+        addRecentFile(absolute);
+    if (!loaded->warnings.isEmpty())
+        statusBar()->showMessage(loaded->warnings.join(QStringLiteral("  ·  ")), 15000);
+    return true;
+}
+
+bool MainWindow::openFile(const QString &path)
+{
+    if (!maybeSave())
+        return false;
+    return loadFile(path, true);
+}
+
+bool MainWindow::openBundledExample()
+{
+    if (!maybeSave())
+        return false;
+    QFile file(kExampleResource);
+    if (!file.open(QIODevice::ReadOnly)) {
+        QMessageBox::critical(this, tr("Cannot Open Example"),
+                              tr("The bundled example is missing from this build."));
+        return false;
+    }
+    auto loaded = document::loadWorkflowText(file.readAll(), FileFormat::DifyYaml,
+                                             QStringLiteral("hello_branching.yml"));
+    if (!loaded) {
+        QMessageBox::critical(this, tr("Cannot Open Example"), loaded.error().toString());
+        return false;
+    }
+    setDocument(std::move(loaded->workflow), QString(), false);
+    return true;
+}
+
+void MainWindow::open()
+{
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Workflow"), dialogDirectory(),
+        tr("Workflows (*.json *.yml *.yaml);;Flowbench workflows (*.json);;Dify DSL (*.yml "
+           "*.yaml);;All files (*)"));
+    if (!path.isEmpty())
+        loadFile(path, true);
+}
+
+void MainWindow::importDsl()
+{
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import Dify DSL"), dialogDirectory(), tr("Dify DSL (*.yml *.yaml)"));
+    if (!path.isEmpty())
+        loadFile(path, false); // no path: Save asks where, as .json
+}
+
+bool MainWindow::save()
+{
+    if (m_filePath.isEmpty())
+        return saveAs();
+    return saveToFile(m_filePath);
+}
+
+bool MainWindow::saveAs()
+{
+    QString suggested = m_filePath;
+    if (suggested.isEmpty()) {
+        QString name = m_document->workflow().name().trimmed();
+        name.replace(QRegularExpression(QStringLiteral("[\\\\/:*?\"<>|]")), QStringLiteral("_"));
+        if (name.isEmpty())
+            name = tr("Untitled");
+        suggested = dialogDirectory() + QLatin1Char('/') + name + QStringLiteral(".json");
+    }
+    QString selectedFilter;
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Workflow"), suggested,
+        tr("Flowbench workflow (*.json);;Dify DSL (*.yml *.yaml)"), &selectedFilter);
+    if (path.isEmpty())
+        return false;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += selectedFilter.contains(QLatin1String("*.yml")) ? QStringLiteral(".yml")
+                                                                : QStringLiteral(".json");
+    return saveToFile(path);
+}
+
+bool MainWindow::saveToFile(const QString &path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const auto saved = document::saveWorkflowFile(m_document->workflow(), absolute,
+                                                  document::formatForPath(absolute));
+    if (!saved) {
+        QMessageBox::critical(
+            this, tr("Cannot Save Workflow"),
+            tr("Flowbench cannot save %1.\n\n%2")
+                .arg(QDir::toNativeSeparators(absolute), saved.error().toString()));
+        return false;
+    }
+    m_autosave->discard();
+    m_filePath = absolute;
+    m_autosave->setFilePath(absolute);
+    m_recovered = false;
+    m_undoStack->setClean();
+    QSettings().setValue(kLastDirKey, QFileInfo(absolute).absolutePath());
+    addRecentFile(absolute);
+    updateModified();
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(absolute)), 4000);
+    return true;
+}
+
+void MainWindow::exportFor(FileFormat format)
+{
+    const bool yaml = format == FileFormat::DifyYaml;
+    const QString title = yaml ? tr("Export for Dify") : tr("Export JSON for Deployment");
+    document::ExportOptions options;
+    if (!askExportOptions(this, title, &options))
+        return;
+    QString base = m_filePath.isEmpty() ? m_document->workflow().name()
+                                        : QFileInfo(m_filePath).completeBaseName();
+    if (base.trimmed().isEmpty())
+        base = tr("Untitled");
+    const QString suggested = dialogDirectory() + QLatin1Char('/') + base
+                              + (yaml ? QStringLiteral(".yml") : QStringLiteral(".deploy.json"));
+    QString path = QFileDialog::getSaveFileName(
+        this, title, suggested, yaml ? tr("Dify DSL (*.yml *.yaml)") : tr("JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += yaml ? QStringLiteral(".yml") : QStringLiteral(".json");
+    const auto saved = document::saveWorkflowFile(m_document->workflow(), path, format, options);
+    if (!saved) {
+        QMessageBox::critical(this, tr("Cannot Export Workflow"), saved.error().toString());
+        return;
+    }
+    statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 4000);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!isModified())
+        return true;
+    QMessageBox box(QMessageBox::Warning, tr("Unsaved Changes"),
+                    tr("Do you want to save the changes to %1?").arg(displayName()),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setInformativeText(tr("Your changes will be lost if you don't save them."));
+    box.setDefaultButton(QMessageBox::Save);
+    switch (box.exec()) {
+    case QMessageBox::Save:
+        return save();
+    case QMessageBox::Discard:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    writeSettings();
+    m_autosave->setModified(false);
+    m_autosave->discard();
+    event->accept();
+}
+
+void MainWindow::offerRecovery()
+{
+    const QList<RecoveryEntry> entries = Autosave::orphans();
+    for (const RecoveryEntry &entry : entries) {
+        QMessageBox box(
+            QMessageBox::Question, tr("Recover Unsaved Changes"),
+            tr("Recover unsaved changes from %1?")
+                .arg(QLocale().toString(entry.timestamp.toLocalTime(), QLocale::ShortFormat)),
+            QMessageBox::NoButton, this);
+        box.setInformativeText(entry.originalPath.isEmpty()
+                                   ? tr("Flowbench quit before an untitled workflow was saved.")
+                                   : tr("Flowbench quit before changes to %1 were saved.")
+                                         .arg(QDir::toNativeSeparators(entry.originalPath)));
+        QPushButton *recover = box.addButton(tr("Recover"), QMessageBox::AcceptRole);
+        QPushButton *discard = box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
+        box.addButton(tr("Not Now"), QMessageBox::RejectRole);
+        box.setDefaultButton(recover);
+        box.exec();
+        if (box.clickedButton() == discard) {
+            Autosave::remove(entry);
+            continue;
+        }
+        if (box.clickedButton() != recover)
+            continue;
+        if (!maybeSave())
+            return;
+        auto loaded = document::loadWorkflowFile(entry.autosavePath);
+        if (!loaded) {
+            QMessageBox::critical(this, tr("Cannot Recover"), loaded.error().toString());
+            continue;
+        }
+        Autosave::remove(entry); // setDocument writes our own copy at once
+        setDocument(std::move(loaded->workflow), entry.originalPath, true);
+        return;
+    }
+}
+
+// ---- state shown to the user ------------------------------------------------------------------
+
+bool MainWindow::isModified() const
+{
+    return m_recovered || !m_undoStack->isClean();
+}
+
+void MainWindow::updateModified()
+{
+    const bool modified = isModified();
+    m_autosave->setModified(modified);
+    if (!modified)
+        m_autosave->discard(); // back to what is on disk
+    updateTitle();
+    setWindowModified(modified);
+}
+
+QString MainWindow::displayName() const
+{
+    return m_filePath.isEmpty() ? tr("Untitled") : QFileInfo(m_filePath).fileName();
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(tr("%1[*] — Flowbench").arg(displayName()));
+    setWindowFilePath(m_filePath);
+}
+
+QString MainWindow::statusText() const
+{
+    const Workflow &workflow = m_document->workflow();
+    const auto nodeCount = std::count_if(workflow.nodes().cbegin(), workflow.nodes().cend(),
+                                         [](const document::Node &n) { return !n.isNote(); });
+    return tr("%1 nodes, %2 edges · %3 errors, %4 warnings")
+        .arg(qsizetype(nodeCount))
+        .arg(qsizetype(workflow.edges().size()))
+        .arg(m_problems->errorCount())
+        .arg(m_problems->warningCount());
+}
+
+void MainWindow::updateStatus()
+{
+    m_statusLabel->setText(statusText());
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QSettings settings;
+    QStringList files = settings.value(kRecentFilesKey).toStringList();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecentFiles)
+        files.removeLast();
+    settings.setValue(kRecentFilesKey, files);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    QSettings settings;
+    const QStringList stored = settings.value(kRecentFilesKey).toStringList();
+    QStringList files;
+    for (const QString &file : stored) {
+        if (QFileInfo::exists(file) && !files.contains(file))
+            files.append(file);
+    }
+    if (files != stored)
+        settings.setValue(kRecentFilesKey, files); // stale entries go
+
+    m_recentMenu->clear();
+    for (int i = 0; i < files.size() && i < kMaxRecentFiles; ++i) {
+        const QString file = files.at(i);
+        const QString label = QStringLiteral("&%1 %2").arg(
+            i + 1 < 10 ? QString::number(i + 1) : QStringLiteral("0"), QFileInfo(file).fileName());
+        QAction *action = m_recentMenu->addAction(label);
+        action->setToolTip(QDir::toNativeSeparators(file));
+        action->setStatusTip(QDir::toNativeSeparators(file));
+        connect(action, &QAction::triggered, this, [this, file] { openFile(file); });
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+    if (!files.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear Menu"), this,
+                                [] { QSettings().remove(kRecentFilesKey); });
+    }
+}
+
+QString MainWindow::dialogDirectory() const
+{
+    if (!m_filePath.isEmpty())
+        return QFileInfo(m_filePath).absolutePath();
+    const QString last = QSettings().value(kLastDirKey).toString();
+    if (!last.isEmpty() && QFileInfo(last).isDir())
+        return last;
+    return QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+}
+
+void MainWindow::selectAndShow(const QString &id, bool centre)
+{
+    m_scene->selectNodes({id});
+    if (centre)
+        m_view->centerOnNode(id);
+    else
+        m_view->ensureVisible(m_scene->nodeSceneRect(id), 40, 40);
+    if (centre)
+        m_view->setFocus();
+}
+
+void MainWindow::fitAll()
+{
+    m_view->fitAll();
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, tr("About Flowbench"),
+                       tr("<h3>Flowbench %1</h3>"
+                          "<p>A native workbench for designing and debugging Dify-compatible LLM "
+                          "workflows.</p>"
+                          "<p>Built with Qt %2, running on Qt %3.</p>")
+                           .arg(QStringLiteral(FLOWBENCH_VERSION), QStringLiteral(QT_VERSION_STR),
+                                QString::fromLatin1(qVersion())));
+}
+
+} // namespace flowbench::app

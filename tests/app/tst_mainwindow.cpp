@@ -1,0 +1,487 @@
+// The main window against the real document, canvas and panels.
+#include "autosave.h"
+#include "mainwindow.h"
+#include "edgeitem.h"
+#include "nodeitem.h"
+#include "problemspanel.h"
+#include "undocommands.h"
+#include "workflowscene.h"
+#include "workflowview.h"
+
+#include "document/dslio.h"
+#include "document/workflowdocument.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QAbstractButton>
+#include <QFile>
+#include <QMessageBox>
+#include <QTimer>
+#include <QProcess>
+#include <QTreeWidget>
+#include <QGraphicsView>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+#include <memory>
+
+using namespace flowbench;
+
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void opensFixtureWithOneItemPerNode_data();
+    void opensFixtureWithOneItemPerNode();
+    void moveThroughUndoStackMovesItemAndMarksModified();
+    void consecutiveMovesOfSameNodesMerge();
+    void dragSendsOneMoveEdit();
+    void dockObjectNamesAreStable();
+    void newDocumentHasStartAndEnd();
+    void saveMakesCleanAndRecordsRecentFile();
+    void bundledExampleAndIconsAreInResources();
+    void containerMoveCarriesChildren();
+    void batchEditRebuildsOnce();
+    void problemDoubleClickSelectsNode();
+    void unsupportedKindsAndNotesAreDrawnAsSuch();
+    void autosaveOrphansBelongToDeadProcesses();
+    void offerRecoveryOpensTheCopyAsModified();
+
+private:
+    static QString fixture(const char *name)
+    {
+        return QStringLiteral(FLOWBENCH_FIXTURES_DIR "/") + QLatin1String(name);
+    }
+
+    std::unique_ptr<app::MainWindow> m_window;
+    QTemporaryDir m_dir;
+};
+
+void tst_MainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("FlowbenchTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    QVERIFY(m_dir.isValid());
+}
+
+void tst_MainWindow::init()
+{
+    QSettings().clear();
+    m_window = std::make_unique<app::MainWindow>();
+    m_window->resize(1200, 800);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void tst_MainWindow::cleanup()
+{
+    // Destroying the window sends no close event, so no Save/Discard question blocks the test.
+    m_window->autosave()->discard();
+    m_window.reset();
+}
+
+void tst_MainWindow::opensFixtureWithOneItemPerNode_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::newRow("switches") << fixture("dual_switch_variable_aggregator_workflow.yml");
+    QTest::newRow("iteration") << fixture("iteration_flatten_output_enabled_workflow.yml");
+    QTest::newRow("loop") << fixture("increment_loop_with_break_condition_workflow.yml");
+    QTest::newRow("chatflow") << fixture("basic_chatflow.yml");
+}
+
+void tst_MainWindow::opensFixtureWithOneItemPerNode()
+{
+    QFETCH(QString, file);
+    QVERIFY(m_window->openFile(file));
+    const document::Workflow &wf = m_window->document()->workflow();
+    canvas::WorkflowScene *scene = m_window->scene();
+    QCOMPARE(scene->nodeItemCount(), int(wf.nodes().size()));
+    QCOMPARE(scene->edgeItemCount(), int(wf.edges().size()));
+    for (const document::Node &node : wf.nodes()) {
+        canvas::NodeItem *item = scene->nodeItem(node.id);
+        QVERIFY2(item, qPrintable(node.id));
+        QCOMPARE(item->nodeId(), node.id);
+        // Children sit inside their container's body.
+        if (!node.parentId().isEmpty()) {
+            const QRectF container = scene->nodeSceneRect(node.parentId());
+            QVERIFY2(container.contains(scene->nodeSceneRect(node.id)), qPrintable(node.id));
+        }
+    }
+    QCOMPARE(m_window->filePath(), QFileInfo(file).absoluteFilePath());
+    QVERIFY(!m_window->isWindowModified());
+    QVERIFY(m_window->windowTitle().startsWith(QFileInfo(file).fileName()));
+    QVERIFY(m_window->windowTitle().endsWith(QStringLiteral(" — Flowbench")));
+}
+
+void tst_MainWindow::moveThroughUndoStackMovesItemAndMarksModified()
+{
+    QVERIFY(m_window->openFile(fixture("dual_switch_variable_aggregator_workflow.yml")));
+    document::WorkflowDocument *doc = m_window->document();
+    const document::Node &first = doc->workflow().nodes().front();
+    const QString id = first.id;
+    const QPointF before = first.position();
+    canvas::NodeItem *item = m_window->scene()->nodeItem(id);
+    QVERIFY(item);
+    const QPointF itemBefore = item->pos();
+    QVERIFY(!m_window->isWindowModified());
+
+    QSignalSpy moved(doc, &document::WorkflowDocument::nodeMoved);
+    document::MoveNodesEdit move;
+    move.positions.append({id, before + QPointF(120, 40)});
+    m_window->undoStack()->push(
+        new app::EditCommand(doc, document::Edit(move, QStringLiteral("Move node"))));
+
+    QCOMPARE(moved.count(), 1);
+    QCOMPARE(moved.at(0).at(0).toString(), id);
+    QCOMPARE(doc->workflow().node(id)->position(), before + QPointF(120, 40));
+    QCOMPARE(m_window->scene()->nodeItem(id), item); // moved, not rebuilt
+    QCOMPARE(item->pos(), itemBefore + QPointF(120, 40));
+    QVERIFY(m_window->isWindowModified());
+    QVERIFY(m_window->isModified());
+    QCOMPARE(m_window->undoAction()->text(), QStringLiteral("Undo Move node"));
+    QVERIFY(m_window->undoAction()->isEnabled());
+
+    m_window->undoStack()->undo();
+    QCOMPARE(doc->workflow().node(id)->position(), before);
+    QCOMPARE(item->pos(), itemBefore);
+    QVERIFY(m_window->undoStack()->isClean());
+    QVERIFY(!m_window->isWindowModified());
+    QCOMPARE(m_window->redoAction()->text(), QStringLiteral("Redo Move node"));
+
+    m_window->undoStack()->redo();
+    QCOMPARE(item->pos(), itemBefore + QPointF(120, 40));
+    QVERIFY(m_window->isWindowModified());
+}
+
+void tst_MainWindow::consecutiveMovesOfSameNodesMerge()
+{
+    QVERIFY(m_window->openFile(fixture("dual_switch_variable_aggregator_workflow.yml")));
+    document::WorkflowDocument *doc = m_window->document();
+    const QString id = doc->workflow().nodes().front().id;
+    const QPointF start = doc->workflow().node(id)->position();
+    // Three nudges to the right: one undo step.
+    m_window->scene()->selectNodes({id});
+    m_window->view()->setFocus();
+    QTest::keyClick(m_window->view()->viewport(), Qt::Key_Right);
+    QTest::keyClick(m_window->view()->viewport(), Qt::Key_Right);
+    QTest::keyClick(m_window->view()->viewport(), Qt::Key_Right, Qt::ShiftModifier);
+    QCOMPARE(doc->workflow().node(id)->position(), start + QPointF(12, 0));
+    QCOMPARE(m_window->undoStack()->count(), 1);
+    m_window->undoStack()->undo();
+    QCOMPARE(doc->workflow().node(id)->position(), start);
+
+    // A different node set starts a new command.
+    const QString other = doc->workflow().nodes().at(1).id;
+    m_window->scene()->selectNodes({id});
+    QTest::keyClick(m_window->view()->viewport(), Qt::Key_Down);
+    m_window->scene()->selectNodes({id, other});
+    QTest::keyClick(m_window->view()->viewport(), Qt::Key_Down);
+    QCOMPARE(m_window->undoStack()->count(), 2);
+}
+
+void tst_MainWindow::dragSendsOneMoveEdit()
+{
+    QVERIFY(m_window->openFile(fixture("dual_switch_variable_aggregator_workflow.yml")));
+    canvas::WorkflowView *view = m_window->view();
+    view->setZoom(1.0);
+    document::WorkflowDocument *doc = m_window->document();
+    const QString id = doc->workflow().nodes().front().id;
+    const QPointF before = doc->workflow().node(id)->position();
+    m_window->view()->centerOnNode(id);
+    const QRectF rect = m_window->scene()->nodeSceneRect(id);
+    const QPoint press = view->mapFromScene(rect.center());
+
+    QSignalSpy moved(doc, &document::WorkflowDocument::nodeMoved);
+    QTest::mousePress(view->viewport(), Qt::LeftButton, {}, press);
+    for (int step = 1; step <= 10; ++step) {
+        QMouseEvent move(QEvent::MouseMove, QPointF(press + QPoint(step * 6, step * 3)),
+                         view->viewport()->mapToGlobal(QPointF(press + QPoint(step * 6, step * 3))),
+                         Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(view->viewport(), &move);
+        QCOMPARE(moved.count(), 0); // nothing moves while dragging
+    }
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, press + QPoint(60, 30));
+    QCOMPARE(moved.count(), 1);
+    QCOMPARE(m_window->undoStack()->count(), 1);
+    QCOMPARE(doc->workflow().node(id)->position(), before + QPointF(60, 30));
+    QCOMPARE(m_window->undoAction()->text(), QStringLiteral("Undo Move node"));
+}
+
+void tst_MainWindow::dockObjectNamesAreStable()
+{
+    const QList<QDockWidget *> docks = m_window->findChildren<QDockWidget *>();
+    QStringList names;
+    for (const QDockWidget *dock : docks)
+        names.append(dock->objectName());
+    QVERIFY2(names.contains(QStringLiteral("dock.problems")), qPrintable(names.join(u',')));
+    QVERIFY2(names.contains(QStringLiteral("dock.outline")), qPrintable(names.join(u',')));
+    auto *problems = m_window->findChild<QDockWidget *>(QStringLiteral("dock.problems"));
+    QCOMPARE(m_window->dockWidgetArea(problems), Qt::BottomDockWidgetArea);
+    QCOMPARE(problems->widget(), m_window->problemsPanel());
+}
+
+void tst_MainWindow::newDocumentHasStartAndEnd()
+{
+    document::Workflow workflow = app::MainWindow::makeNewWorkflow(false);
+    QCOMPARE(workflow.nodes().size(), size_t(2));
+    QCOMPARE(workflow.nodes().at(0).kind(), QStringLiteral("start"));
+    QCOMPARE(workflow.nodes().at(1).kind(), QStringLiteral("end"));
+    QCOMPARE(workflow.nodes().at(0).position(), QPointF(80, 200));
+    QCOMPARE(workflow.nodes().at(1).position(), QPointF(400, 200));
+    QCOMPARE(workflow.edges().size(), size_t(1));
+    QVERIFY(workflow.nodes().at(0).id != workflow.nodes().at(1).id);
+
+    document::Workflow chat = app::MainWindow::makeNewWorkflow(true);
+    QCOMPARE(chat.nodes().at(1).kind(), QStringLiteral("answer"));
+    QCOMPARE(chat.mode(), document::AppMode::AdvancedChat);
+
+    // The window starts with such a document, untitled and clean.
+    QCOMPARE(m_window->scene()->nodeItemCount(), 2);
+    QVERIFY(m_window->windowTitle().startsWith(QStringLiteral("Untitled")));
+    QVERIFY(!m_window->isWindowModified());
+}
+
+void tst_MainWindow::saveMakesCleanAndRecordsRecentFile()
+{
+    QVERIFY(m_window->openFile(fixture("iteration_flatten_output_enabled_workflow.yml")));
+    document::WorkflowDocument *doc = m_window->document();
+    const QString id = doc->workflow().nodes().front().id;
+    document::MoveNodesEdit move;
+    move.positions.append({id, QPointF(10, 10)});
+    m_window->undoStack()->push(
+        new app::EditCommand(doc, document::Edit(move, QStringLiteral("Move node"))));
+    QVERIFY(m_window->isWindowModified());
+
+    // The autosave copy protects the unsaved change; saving removes it.
+    QVERIFY(m_window->autosave()->saveNow());
+    QVERIFY(QFile::exists(m_window->autosave()->autosaveFilePath()));
+    QVERIFY(QFile::exists(m_window->autosave()->metaFilePath()));
+    const QString autosaved = m_window->autosave()->autosaveFilePath();
+
+    const QString path = m_dir.filePath(QStringLiteral("saved.json"));
+    QVERIFY(m_window->saveToFile(path));
+    QVERIFY(!m_window->isWindowModified());
+    QVERIFY(m_window->undoStack()->isClean());
+    QVERIFY(!QFile::exists(autosaved));
+    QCOMPARE(m_window->filePath(), path);
+    QVERIFY(m_window->windowTitle().startsWith(QStringLiteral("saved.json")));
+    QCOMPARE(QSettings().value(QStringLiteral("recentFiles")).toStringList().value(0), path);
+
+    auto reloaded = document::loadWorkflowFile(path);
+    QVERIFY(reloaded);
+    QCOMPARE(reloaded->workflow.node(id)->position(), QPointF(10, 10));
+}
+
+void tst_MainWindow::bundledExampleAndIconsAreInResources()
+{
+    QVERIFY(QFile::exists(QStringLiteral(":/icons/flowbench.svg")));
+    QVERIFY(QFile::exists(QStringLiteral(":/icons/nodes/llm.svg")));
+    QVERIFY(QFile::exists(QStringLiteral(":/icons/nodes/unsupported.svg")));
+    QVERIFY(m_window->openBundledExample());
+    QVERIFY(m_window->filePath().isEmpty());
+    QVERIFY(m_window->scene()->nodeItemCount() > 2);
+    QVERIFY(m_window->statusText().contains(QStringLiteral("nodes")));
+}
+
+void tst_MainWindow::containerMoveCarriesChildren()
+{
+    QVERIFY(m_window->openFile(fixture("iteration_flatten_output_enabled_workflow.yml")));
+    canvas::WorkflowScene *scene = m_window->scene();
+    canvas::NodeItem *child = scene->nodeItem(QStringLiteral("code_inner_node"));
+    canvas::NodeItem *container = scene->nodeItem(QStringLiteral("iteration_node"));
+    QVERIFY(child && container);
+    QVERIFY(container->isContainer());
+    QCOMPARE(child->pos(), container->pos() + QPointF(128, 68)); // parent-relative in the file
+    const QPointF childBefore = child->pos();
+
+    document::MoveNodesEdit move;
+    move.positions.append({QStringLiteral("iteration_node"), QPointF(684 + 100, 282 + 50)});
+    m_window->undoStack()->push(new app::EditCommand(
+        m_window->document(), document::Edit(move, QStringLiteral("Move node"))));
+    QCOMPARE(child->pos(), childBefore + QPointF(100, 50));
+    QVERIFY(scene->nodeSceneRect(QStringLiteral("iteration_node"))
+                .contains(scene->nodeSceneRect(QStringLiteral("code_inner_node"))));
+    // The edge into the container's child follows it.
+    canvas::EdgeItem *edge
+        = scene->edgeItem(QStringLiteral("iteration-start-source-code-inner-target"));
+    QVERIFY(edge);
+    QCOMPARE(edge->path().elementAt(edge->path().elementCount() - 1).x,
+             child->inputPortScenePos().x());
+}
+
+void tst_MainWindow::batchEditRebuildsOnce()
+{
+    QVERIFY(m_window->openFile(fixture("dual_switch_variable_aggregator_workflow.yml")));
+    document::WorkflowDocument *doc = m_window->document();
+    const QString a = doc->workflow().nodes().at(0).id;
+    const QString b = doc->workflow().nodes().at(1).id;
+    QSignalSpy rebuilt(m_window->scene(), &canvas::WorkflowScene::rebuilt);
+    document::BatchEdit batch;
+    batch.edits.push_back(document::MoveNodesEdit{{{a, QPointF(1, 2)}}});
+    batch.edits.push_back(document::MoveNodesEdit{{{b, QPointF(3, 4)}}});
+    m_window->undoStack()->push(
+        new app::EditCommand(doc, document::Edit(batch, QStringLiteral("Arrange"))));
+    QCOMPARE(rebuilt.count(), 1);
+    QCOMPARE(m_window->scene()->nodeItem(a)->pos(), QPointF(1, 2));
+    QCOMPARE(m_window->scene()->nodeItem(b)->pos(), QPointF(3, 4));
+    QCOMPARE(m_window->undoAction()->text(), QStringLiteral("Undo Arrange"));
+}
+
+void tst_MainWindow::problemDoubleClickSelectsNode()
+{
+    QVERIFY(m_window->openFile(fixture("simple_passthrough_workflow.yml")));
+    document::WorkflowDocument *doc = m_window->document();
+    QCOMPARE(doc->workflow().edges().size(), size_t(1));
+    const QString edgeId = doc->workflow().edges().front().id;
+    const QString target = doc->workflow().edges().front().target;
+    m_window->undoStack()->push(new app::EditCommand(
+        doc, document::Edit(document::RemoveEdgeEdit{edgeId}, QStringLiteral("Delete edge"))));
+    QCOMPARE(m_window->scene()->edgeItemCount(), 0);
+
+    panels::ProblemsPanel *panel = m_window->problemsPanel();
+    QSignalSpy changed(panel, &panels::ProblemsPanel::problemsChanged);
+    QVERIFY(changed.wait(2000)); // the debounced refresh
+    QVERIFY(!panel->problems().isEmpty());
+    QVERIFY(m_window->statusText().contains(QStringLiteral("0 edges")));
+
+    QTreeWidget *tree = panel->treeWidget();
+    QTreeWidgetItem *row = nullptr;
+    for (int i = 0; i < tree->topLevelItemCount() && !row; ++i) {
+        if (panel->problems().at(i).nodeId == target)
+            row = tree->topLevelItem(i);
+    }
+    QVERIFY2(row, "no problem names the disconnected node");
+    m_window->findChild<QDockWidget *>(QStringLiteral("dock.problems"))->show();
+    tree->scrollToItem(row);
+    const QPoint at = tree->visualItemRect(row).center();
+    QSignalSpy activated(panel, &panels::ProblemsPanel::nodeActivated);
+    // A real double-click is press, release, double-click, release; QTest sends only the latter.
+    QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(tree->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(activated.count(), 1);
+    QCOMPARE(activated.at(0).at(0).toString(), target);
+    QCOMPARE(m_window->scene()->selectedNodeIds(), QStringList{target});
+}
+
+void tst_MainWindow::unsupportedKindsAndNotesAreDrawnAsSuch()
+{
+    const QByteArray text = R"({
+      "app": {"name": "t", "mode": "workflow"}, "kind": "app", "version": "0.5.0",
+      "workflow": {"graph": {"edges": [], "nodes": [
+        {"id": "p", "type": "custom", "position": {"x": 0, "y": 0},
+         "data": {"type": "vendor-magic", "title": "Magic"}},
+        {"id": "n", "type": "custom-note", "position": {"x": 300, "y": 0}, "width": 240, "height": 100,
+         "data": {"type": "", "theme": "pink", "text": "{\"root\":{\"children\":[{\"children\":[{\"text\":\"Hello\",\"type\":\"text\"}],\"type\":\"paragraph\"},{\"children\":[{\"text\":\"world\",\"type\":\"text\"}],\"type\":\"paragraph\"}],\"type\":\"root\"}}"}}
+      ]}}})";
+    auto loaded = document::loadWorkflowText(text, document::FileFormat::NativeJson);
+    QVERIFY2(loaded, loaded ? "" : qPrintable(loaded.error().toString()));
+    m_window->document()->reset(loaded->workflow);
+    canvas::NodeItem *plugin = m_window->scene()->nodeItem(QStringLiteral("p"));
+    QVERIFY(plugin);
+    QCOMPARE(plugin->shapeKind(), canvas::NodeItem::Shape::Unsupported);
+    QCOMPARE(plugin->subtitle(), QStringLiteral("Unsupported: vendor-magic"));
+    QCOMPARE(plugin->bodyRect().size(), QSizeF(244, 90)); // Dify's default size
+    QVERIFY(plugin->hasInputPort());
+
+    canvas::NodeItem *note = m_window->scene()->nodeItem(QStringLiteral("n"));
+    QVERIFY(note);
+    QCOMPARE(note->shapeKind(), canvas::NodeItem::Shape::Note);
+    QVERIFY(note->outputPorts().isEmpty());
+    QCOMPARE(canvas::noteTextFromData(loaded->workflow.node(QStringLiteral("n"))->data),
+             QStringLiteral("Hello\nworld"));
+}
+
+void tst_MainWindow::autosaveOrphansBelongToDeadProcesses()
+{
+    QDir().mkpath(app::Autosave::directory());
+    QProcess finished;
+    finished.start(QStringLiteral("true"));
+    QVERIFY(finished.waitForFinished());
+    const qint64 deadPid = finished.processId() > 0 ? finished.processId() : 999999999;
+
+    auto write = [](const QString &base, qint64 pid, const QString &original) {
+        const QString dir = app::Autosave::directory() + QLatin1Char('/');
+        QFile json(dir + base + QStringLiteral(".json"));
+        QVERIFY(json.open(QIODevice::WriteOnly));
+        json.write("{}");
+        QFile meta(dir + base + QStringLiteral(".meta"));
+        QVERIFY(meta.open(QIODevice::WriteOnly));
+        meta.write(
+            QStringLiteral(
+                R"({"version":1,"pid":%1,"originalPath":"%2","timestamp":"2024-01-01T10:00:00.000Z"})")
+                .arg(pid)
+                .arg(original)
+                .toUtf8());
+    };
+    write(QStringLiteral("orphan"), deadPid, QStringLiteral("/tmp/x.json"));
+    write(QStringLiteral("mine"), QCoreApplication::applicationPid(), QString());
+
+    const QList<app::RecoveryEntry> orphans = app::Autosave::orphans();
+    QStringList originals;
+    for (const app::RecoveryEntry &entry : orphans)
+        originals.append(entry.originalPath);
+    QVERIFY2(originals.contains(QStringLiteral("/tmp/x.json")), qPrintable(originals.join(u',')));
+    QVERIFY(!originals.contains(QString()));
+    for (const app::RecoveryEntry &entry : orphans)
+        app::Autosave::remove(entry);
+    QFile::remove(app::Autosave::directory() + QStringLiteral("/mine.json"));
+    QFile::remove(app::Autosave::directory() + QStringLiteral("/mine.meta"));
+    QVERIFY(app::Autosave::orphans().isEmpty());
+}
+
+void tst_MainWindow::offerRecoveryOpensTheCopyAsModified()
+{
+    // A copy left by a process that is gone, of a document whose file is `original`.
+    auto source
+        = document::loadWorkflowFile(fixture("iteration_flatten_output_enabled_workflow.yml"));
+    QVERIFY(source);
+    QDir().mkpath(app::Autosave::directory());
+    const QString base = app::Autosave::directory() + QStringLiteral("/crashed");
+    QVERIFY(document::saveWorkflowFile(source->workflow, base + QStringLiteral(".json"),
+                                       document::FileFormat::NativeJson));
+    const QString original = m_dir.filePath(QStringLiteral("original.json"));
+    QFile meta(base + QStringLiteral(".meta"));
+    QVERIFY(meta.open(QIODevice::WriteOnly));
+    meta.write(
+        QStringLiteral(
+            R"({"version":1,"pid":999999999,"originalPath":"%1","timestamp":"2024-05-01T08:30:00.000Z"})")
+            .arg(original)
+            .toUtf8());
+    meta.close();
+
+    QString question;
+    QTimer::singleShot(0, m_window.get(), [&question] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        QVERIFY(box);
+        question = box->text();
+        for (QAbstractButton *button : box->buttons()) {
+            if (button->text() == QStringLiteral("Recover"))
+                button->click();
+        }
+    });
+    m_window->offerRecovery();
+
+    QVERIFY2(question.startsWith(QStringLiteral("Recover unsaved changes from")),
+             qPrintable(question));
+    QCOMPARE(m_window->filePath(), original);
+    QVERIFY(m_window->isModified());
+    QVERIFY(m_window->isWindowModified());
+    QCOMPARE(m_window->scene()->nodeItemCount(), int(source->workflow.nodes().size()));
+    // The orphan is gone; this window's own copy protects the recovered work now.
+    QVERIFY(!QFile::exists(base + QStringLiteral(".meta")));
+    QVERIFY(QFile::exists(m_window->autosave()->autosaveFilePath()));
+    QVERIFY(app::Autosave::orphans().isEmpty());
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"
