@@ -1,5 +1,6 @@
 // flowbench: one binary for the workbench window and the command line.
 #include "cli.h"
+#include "document/dslio.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -30,6 +31,13 @@ void installTranslators(QCoreApplication &app)
 // settle, grab the window and save it. Works under QT_QPA_PLATFORM=offscreen.
 int takeScreenshot(QApplication &app, const QString &outPath, const QString &file)
 {
+    if (!file.isEmpty()) {
+        // Report a bad file on stderr instead of a modal message box nobody can click.
+        if (auto loaded = flowbench::document::loadWorkflowFile(file); !loaded) {
+            std::fprintf(stderr, "%s\n", qPrintable(loaded.error().toString()));
+            return 2;
+        }
+    }
     flowbench::app::MainWindow window;
     window.resize(1400, 860);
     if (file.isEmpty() ? !window.openBundledExample() : !window.openFile(file))

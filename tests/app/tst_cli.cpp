@@ -1,0 +1,217 @@
+// The command line is a contract: drive the real `flowbench` binary and check exit codes,
+// output formats, and that a failed conversion writes nothing.
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QString out;
+    QString err;
+};
+
+Run flowbench(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(FLOWBENCH_BINARY), args);
+    p.waitForFinished(60000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QString fixture(const char *name)
+{
+    return QDir(QStringLiteral(FLOWBENCH_FIXTURES_DIR)).filePath(QString::fromLatin1(name));
+}
+
+void write(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+}
+
+QByteArray read(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void version();
+    void validateFixturesExitZero();
+    void validateReportsProblemsWithLocations();
+    void validateUnreadable_data();
+    void validateUnreadable();
+    void convertRoundTrip();
+    void convertDeployBlanksSecrets();
+    void convertFailureWritesNothing();
+    void screenshotOfBadFileFailsCleanly();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestCli::version()
+{
+    const Run r = flowbench({QStringLiteral("--version")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.startsWith(QStringLiteral("flowbench ")));
+}
+
+void TestCli::validateFixturesExitZero()
+{
+    const QDir dir(QStringLiteral(FLOWBENCH_FIXTURES_DIR));
+    for (const QString &f : dir.entryList({QStringLiteral("*.yml")})) {
+        const Run r = flowbench({QStringLiteral("validate"), dir.filePath(f)});
+        QVERIFY2(r.code == 0, qPrintable(f + QLatin1Char('\n') + r.err));
+        QVERIFY(r.out.contains(QStringLiteral(": valid (")));
+    }
+}
+
+void TestCli::validateReportsProblemsWithLocations()
+{
+    // An if-else edge from a handle the node does not offer, in YAML: FILE:LINE:COL.
+    QByteArray yaml = read(fixture("conditional_hello_branching_workflow.yml"));
+    QVERIFY(yaml.contains("sourceHandle: 'false'"));
+    yaml.replace("sourceHandle: 'false'", "sourceHandle: 'maybe'");
+    const QString yml = m_dir.filePath(QStringLiteral("bad.yml"));
+    write(yml, yaml);
+    Run r = flowbench({QStringLiteral("validate"), yml});
+    QCOMPARE(r.code, 1);
+    // Line of the bad handle in the file we wrote.
+    const int line = int(yaml.left(yaml.indexOf("sourceHandle: 'maybe'")).count('\n')) + 1;
+    const QRegularExpression yamlLine(QStringLiteral("^%1:%2:\\d+: error: \\[\\d+\\] .*'maybe'")
+                                          .arg(QRegularExpression::escape(yml))
+                                          .arg(line),
+                                      QRegularExpression::MultilineOption);
+    QVERIFY2(yamlLine.match(r.err).hasMatch(), qPrintable(r.err));
+
+    // The same problem in JSON: FILE: error: [node] /json/pointer: message.
+    const QString json = m_dir.filePath(QStringLiteral("bad.json"));
+    QCOMPARE(flowbench({QStringLiteral("convert"), yml, json}).code, 0);
+    r = flowbench({QStringLiteral("validate"), json});
+    QCOMPARE(r.code, 1);
+    const QRegularExpression jsonLine(
+        QStringLiteral("^%1: error: \\[\\d+\\] /workflow/graph/edges/\\d+/sourceHandle: .*'maybe'")
+            .arg(QRegularExpression::escape(json)),
+        QRegularExpression::MultilineOption);
+    QVERIFY2(jsonLine.match(r.err).hasMatch(), qPrintable(r.err));
+}
+
+void TestCli::validateUnreadable_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("suffix");
+    QTest::addColumn<QString>("expect"); // in stderr
+    QTest::newRow("float version")
+        << QByteArray("app: {mode: workflow}\nversion: 0.6\nworkflow: {graph: {nodes: []}}\n")
+        << "yml"
+        << ":2:10: error: Invalid version type";
+    QTest::newRow("tabs") << QByteArray("app:\n\tname: x\n") << "yml"
+                          << ":2:1: error:";
+    QTest::newRow("truncated json") << QByteArray("{\"app\": {\"mode\": ") << "json"
+                                    << ":1:";
+    QTest::newRow("invalid utf-8") << QByteArray("app:\n  name: \xff\n") << "yml"
+                                   << ":2:9: error: invalid UTF-8";
+    QTest::newRow("duplicate keys") << QByteArray("app: {}\napp: {}\n") << "yml"
+                                    << ":2:1: error: duplicate key 'app'";
+    QTest::newRow("nodes not a list") << QByteArray(
+        "app: {mode: workflow}\nversion: '0.5.0'\nworkflow:\n  graph:\n    nodes: {a: 1}\n")
+                                      << "yml"
+                                      << ":5:12: error: 'workflow.graph.nodes' must be a list";
+    QTest::newRow("missing file") << QByteArray() << "none"
+                                  << "cannot open";
+}
+
+void TestCli::validateUnreadable()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, suffix);
+    QFETCH(QString, expect);
+    const QString path = m_dir.filePath(QStringLiteral("%1.%2").arg(
+        QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_')),
+        suffix));
+    if (suffix != QLatin1String("none"))
+        write(path, content);
+    const Run r = flowbench({QStringLiteral("validate"), path});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.startsWith(path), qPrintable(r.err));
+    QVERIFY2(r.err.contains(expect), qPrintable(r.err));
+}
+
+void TestCli::convertRoundTrip()
+{
+    const QString json = m_dir.filePath(QStringLiteral("rt.json"));
+    const QString yml = m_dir.filePath(QStringLiteral("rt.yml"));
+    const QString json2 = m_dir.filePath(QStringLiteral("rt2.json"));
+    const QString src = fixture("iteration_flatten_output_enabled_workflow.yml");
+    QCOMPARE(flowbench({QStringLiteral("convert"), src, json}).code, 0);
+    QCOMPARE(flowbench({QStringLiteral("convert"), json, yml}).code, 0);
+    QCOMPARE(flowbench({QStringLiteral("convert"), yml, json2}).code, 0);
+    QVERIFY(!read(json).isEmpty());
+    QCOMPARE(read(json2), read(json));
+    QCOMPARE(flowbench({QStringLiteral("validate"), yml}).code, 0);
+}
+
+void TestCli::convertDeployBlanksSecrets()
+{
+    QByteArray yaml = read(fixture("simple_passthrough_workflow.yml"));
+    yaml.replace("  environment_variables: []\n",
+                 "  environment_variables:\n  - {id: '1', name: key, value_type: secret, value: "
+                 "sk-live, selector: [env, key]}\n");
+    const QString src = m_dir.filePath(QStringLiteral("secret.yml"));
+    write(src, yaml);
+    const QString native = m_dir.filePath(QStringLiteral("secret-native.json"));
+    const QString deploy = m_dir.filePath(QStringLiteral("secret-deploy.json"));
+    const QString kept = m_dir.filePath(QStringLiteral("secret-kept.json"));
+    QCOMPARE(flowbench({QStringLiteral("convert"), src, native}).code, 0);
+    QCOMPARE(flowbench({QStringLiteral("convert"), src, deploy, QStringLiteral("--deploy")}).code,
+             0);
+    const Run k = flowbench({QStringLiteral("convert"), src, kept, QStringLiteral("--deploy"),
+                             QStringLiteral("--keep-secrets")});
+    QCOMPARE(k.code, 0);
+    QVERIFY(k.err.contains(QStringLiteral("clear text")));
+    QVERIFY(read(native).contains("sk-live"));
+    QVERIFY(!read(deploy).contains("sk-live"));
+    QVERIFY(read(kept).contains("sk-live"));
+}
+
+void TestCli::convertFailureWritesNothing()
+{
+    const QString bad = m_dir.filePath(QStringLiteral("broken.yml"));
+    write(bad, "app:\n  name: [unclosed\n");
+    const QString out = m_dir.filePath(QStringLiteral("never.json"));
+    const Run r = flowbench({QStringLiteral("convert"), bad, out});
+    QCOMPARE(r.code, 2);
+    QVERIFY(!QFile::exists(out));
+    // An existing target survives a failed conversion untouched.
+    write(out, "precious");
+    QCOMPARE(flowbench({QStringLiteral("convert"), bad, out}).code, 2);
+    QCOMPARE(read(out), QByteArray("precious"));
+}
+
+void TestCli::screenshotOfBadFileFailsCleanly()
+{
+    const QString bad = m_dir.filePath(QStringLiteral("shot.yml"));
+    write(bad, "version: 0.6\n");
+    const Run r
+        = flowbench({QStringLiteral("--screenshot"), m_dir.filePath(QStringLiteral("x.png")), bad});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains(QStringLiteral("Invalid version type")));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
