@@ -218,6 +218,8 @@ void MainWindow::createActions()
     m_undoAction = m_undoStack->createUndoAction(this);
     m_undoAction->setShortcut(QKeySequence::Undo);
     m_undoAction->setIcon(st->standardIcon(QStyle::SP_ArrowBack));
+    m_openAction->setIconText(tr("Open"));
+    m_saveAction->setIconText(tr("Save"));
     m_undoAction->setIconText(tr("Undo")); // the toolbar keeps a short, steady label
     m_redoAction = m_undoStack->createRedoAction(this);
     m_redoAction->setShortcut(QKeySequence::Redo);

@@ -1,4 +1,1708 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>flowbench::app::EditCommand</name>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::app::MainWindow</name>
+    <message>
+        <source>Workbench state (breakpoints, pinned outputs) is not exported. Secret environment variables are exported with empty values unless you keep them.</source>
+        <translation>工作台状态（断点、固定的输出）不会被导出。除非选择保留，否则机密环境变量将以空值导出。</translation>
+    </message>
+    <message>
+        <source>Keep secret values</source>
+        <translation>保留机密值</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Warning:&lt;/b&gt; the exported file will contain API keys and other secrets in plain text. Do not share it or commit it to version control.</source>
+        <translation>&lt;b&gt;警告：&lt;/b&gt;导出的文件将以明文包含 API 密钥及其他机密信息。请勿分享该文件，也不要将其提交到版本控制系统。</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>&amp;Workflow</source>
+        <translation>工作流(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Start a new workflow</source>
+        <translation>新建工作流</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>&amp;Chatflow</source>
+        <translation>对话流(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Start a new chatflow (a conversational workflow)</source>
+        <translation>新建对话流（支持多轮对话的工作流）</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import Dify DSL…</source>
+        <translation>导入 Dify DSL(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Open a Dify DSL export (.yml) as a new, unsaved document</source>
+        <translation>将 Dify DSL 导出文件（.yml）打开为一个未保存的新文档</translation>
+    </message>
+    <message>
+        <source>&amp;Export for Dify (YAML)…</source>
+        <translation>导出到 Dify (YAML)(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export JSON for &amp;Deployment…</source>
+        <translation>导出部署用 JSON(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>&amp;About Flowbench</source>
+        <translation>关于 Flowbench(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Outline</source>
+        <translation>大纲</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
+        <source>Cannot Open Workflow</source>
+        <translation>无法打开工作流</translation>
+    </message>
+    <message>
+        <source>Flowbench cannot open %1.
+
+%2</source>
+        <translation>Flowbench 无法打开 %1。
+
+%2</translation>
+    </message>
+    <message>
+        <source>Cannot Open Example</source>
+        <translation>无法打开示例</translation>
+    </message>
+    <message>
+        <source>The bundled example is missing from this build.</source>
+        <translation>此构建中缺少内置示例。</translation>
+    </message>
+    <message>
+        <source>Open Workflow</source>
+        <translation>打开工作流</translation>
+    </message>
+    <message>
+        <source>Workflows (*.json *.yml *.yaml);;Flowbench workflows (*.json);;Dify DSL (*.yml *.yaml);;All files (*)</source>
+        <translation>工作流 (*.json *.yml *.yaml);;Flowbench 工作流 (*.json);;Dify DSL (*.yml *.yaml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Import Dify DSL</source>
+        <translation>导入 Dify DSL</translation>
+    </message>
+    <message>
+        <source>Dify DSL (*.yml *.yaml)</source>
+        <translation>Dify DSL (*.yml *.yaml)</translation>
+    </message>
+    <message>
+        <source>Save Workflow</source>
+        <translation>保存工作流</translation>
+    </message>
+    <message>
+        <source>Flowbench workflow (*.json);;Dify DSL (*.yml *.yaml)</source>
+        <translation>Flowbench 工作流 (*.json);;Dify DSL (*.yml *.yaml)</translation>
+    </message>
+    <message>
+        <source>Cannot Save Workflow</source>
+        <translation>无法保存工作流</translation>
+    </message>
+    <message>
+        <source>Flowbench cannot save %1.
+
+%2</source>
+        <translation>Flowbench 无法保存 %1。
+
+%2</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Export for Dify</source>
+        <translation>导出到 Dify</translation>
+    </message>
+    <message>
+        <source>Export JSON for Deployment</source>
+        <translation>导出部署用 JSON</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot Export Workflow</source>
+        <translation>无法导出工作流</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <source>Unsaved Changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>Do you want to save the changes to %1?</source>
+        <translation>是否保存对 %1 的更改？</translation>
+    </message>
+    <message>
+        <source>Your changes will be lost if you don&apos;t save them.</source>
+        <translation>如果不保存，您的更改将会丢失。</translation>
+    </message>
+    <message>
+        <source>Recover Unsaved Changes</source>
+        <translation>恢复未保存的更改</translation>
+    </message>
+    <message>
+        <source>Recover unsaved changes from %1?</source>
+        <translation>是否恢复 %1 中未保存的更改？</translation>
+    </message>
+    <message>
+        <source>Flowbench quit before an untitled workflow was saved.</source>
+        <translation>Flowbench 在保存一个未命名工作流之前退出了。</translation>
+    </message>
+    <message>
+        <source>Flowbench quit before changes to %1 were saved.</source>
+        <translation>Flowbench 在保存对 %1 的更改之前退出了。</translation>
+    </message>
+    <message>
+        <source>Recover</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>丢弃</translation>
+    </message>
+    <message>
+        <source>Not Now</source>
+        <translation>暂不</translation>
+    </message>
+    <message>
+        <source>Cannot Recover</source>
+        <translation>无法恢复</translation>
+    </message>
+    <message>
+        <source>%1[*] — Flowbench</source>
+        <translation>%1[*] — Flowbench</translation>
+    </message>
+    <message>
+        <source>%1 nodes, %2 edges · %3 errors, %4 warnings</source>
+        <translation>%1 个节点，%2 条连线 · %3 个错误，%4 个警告</translation>
+    </message>
+    <message>
+        <source>Clear Menu</source>
+        <translation>清除菜单</translation>
+    </message>
+    <message>
+        <source>About Flowbench</source>
+        <translation>关于 Flowbench</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Flowbench %1&lt;/h3&gt;&lt;p&gt;A native workbench for designing and debugging Dify-compatible LLM workflows.&lt;/p&gt;&lt;p&gt;Built with Qt %2, running on Qt %3.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Flowbench %1&lt;/h3&gt;&lt;p&gt;用于设计和调试 Dify 兼容 LLM 工作流的原生工作台。&lt;/p&gt;&lt;p&gt;基于 Qt %2 构建，运行于 Qt %3。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::canvas::NodeItem</name>
+    <message>
+        <source>Variables: %1</source>
+        <translation>变量：%1</translation>
+    </message>
+    <message>
+        <source>Unsupported: %1</source>
+        <translation>不支持：%1</translation>
+    </message>
+    <message>
+        <source>(no type)</source>
+        <translation>（无类型）</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::canvas::WorkflowScene</name>
+    <message>
+        <source>Move node</source>
+        <translation>移动节点</translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n nodes</source>
+        <translation>
+            <numerusform>移动 %n 个节点</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::canvas::WorkflowView</name>
+    <message>
+        <source>Fit All</source>
+        <translation>适应全部</translation>
+    </message>
+    <message>
+        <source>Zoom to show the whole workflow</source>
+        <translation>缩放以显示整个工作流</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::document::Dsl</name>
+    <message>
+        <source>file is %1 bytes; the limit is 10 MiB</source>
+        <translation>文件大小为 %1 字节，上限为 10 MiB</translation>
+    </message>
+    <message>
+        <source>invalid UTF-8 (byte 0x%1 at offset %2)</source>
+        <translation>无效的 UTF-8（偏移 %2 处的字节 0x%1）</translation>
+    </message>
+    <message>
+        <source>a string holds U+FFFE or U+FFFF, Unicode noncharacters that YAML (and so Dify) cannot carry</source>
+        <translation>字符串包含 U+FFFE 或 U+FFFF，这些 Unicode 非字符无法用 YAML（因而也无法在 Dify 中）保存</translation>
+    </message>
+    <message>
+        <source>duplicate key &apos;%1&apos;</source>
+        <translation>重复的键 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>invalid JSON</source>
+        <translation>无效的 JSON</translation>
+    </message>
+    <message>
+        <source>%1 must be a list</source>
+        <translation>%1 必须是列表</translation>
+    </message>
+    <message>
+        <source>variable entry must be a mapping</source>
+        <translation>变量条目必须是映射</translation>
+    </message>
+    <message>
+        <source>variable needs a string &apos;name&apos;</source>
+        <translation>变量需要字符串类型的 &apos;name&apos;</translation>
+    </message>
+    <message>
+        <source>the document must be a mapping with &apos;app&apos; and &apos;workflow&apos;</source>
+        <translation>文档必须是包含 &apos;app&apos; 和 &apos;workflow&apos; 的映射</translation>
+    </message>
+    <message>
+        <source>Invalid version type: &apos;version&apos; must be a string (write version: &apos;%1&apos; with quotes)</source>
+        <translation>Invalid version type：&apos;version&apos; 必须是字符串（请加引号写成 version: &apos;%1&apos;）</translation>
+    </message>
+    <message>
+        <source>Invalid version &apos;%1&apos;: expected major.minor.patch</source>
+        <translation>无效的版本 &apos;%1&apos;：应为 major.minor.patch</translation>
+    </message>
+    <message>
+        <source>DSL version %1 is newer than the newest Flowbench knows (%2); unknown fields are kept but may not run</source>
+        <translation>DSL 版本 %1 比 Flowbench 已知的最新版本（%2）更新；未知字段会被保留，但可能无法运行</translation>
+    </message>
+    <message>
+        <source>DSL version %1 is an older major version than %2</source>
+        <translation>DSL 版本 %1 的主版本低于 %2</translation>
+    </message>
+    <message>
+        <source>no &apos;version&apos;: treated as 0.1.0, as Dify does</source>
+        <translation>缺少 &apos;version&apos;：按 Dify 的做法视为 0.1.0</translation>
+    </message>
+    <message>
+        <source>&apos;kind&apos; %1 is not &apos;app&apos;: imported as an app, as Dify does</source>
+        <translation>&apos;kind&apos; %1 不是 &apos;app&apos;：按 Dify 的做法作为应用导入</translation>
+    </message>
+    <message>
+        <source>no &apos;kind&apos;: treated as &apos;app&apos;</source>
+        <translation>缺少 &apos;kind&apos;：视为 &apos;app&apos;</translation>
+    </message>
+    <message>
+        <source>&apos;app&apos; must be a mapping</source>
+        <translation>&apos;app&apos; 必须是映射</translation>
+    </message>
+    <message>
+        <source>missing &apos;app&apos; section</source>
+        <translation>缺少 &apos;app&apos; 部分</translation>
+    </message>
+    <message>
+        <source>app mode &apos;%1&apos; has no &apos;workflow&apos; section; Flowbench opens workflow and advanced-chat (chatflow) apps</source>
+        <translation>应用模式 &apos;%1&apos; 没有 &apos;workflow&apos; 部分；Flowbench 只能打开 workflow 和 advanced-chat（对话流）应用</translation>
+    </message>
+    <message>
+        <source>&apos;workflow&apos; must be a mapping</source>
+        <translation>&apos;workflow&apos; 必须是映射</translation>
+    </message>
+    <message>
+        <source>&apos;workflow.graph&apos; is missing or not a mapping</source>
+        <translation>&apos;workflow.graph&apos; 缺失或不是映射</translation>
+    </message>
+    <message>
+        <source>&apos;workflow.graph.nodes&apos; must be a list</source>
+        <translation>&apos;workflow.graph.nodes&apos; 必须是列表</translation>
+    </message>
+    <message>
+        <source>node entry must be a mapping</source>
+        <translation>节点条目必须是映射</translation>
+    </message>
+    <message>
+        <source>node needs a string &apos;id&apos;</source>
+        <translation>节点需要字符串类型的 &apos;id&apos;</translation>
+    </message>
+    <message>
+        <source>node &apos;data&apos; must be a mapping</source>
+        <translation>节点的 &apos;data&apos; 必须是映射</translation>
+    </message>
+    <message>
+        <source>&apos;workflow.graph.edges&apos; must be a list</source>
+        <translation>&apos;workflow.graph.edges&apos; 必须是列表</translation>
+    </message>
+    <message>
+        <source>edge entry must be a mapping</source>
+        <translation>连线条目必须是映射</translation>
+    </message>
+    <message>
+        <source>edge needs a string &apos;%1&apos;</source>
+        <translation>连线需要字符串类型的 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>edge &apos;%1&apos; must be a string</source>
+        <translation>连线的 &apos;%1&apos; 必须是字符串</translation>
+    </message>
+    <message>
+        <source>cannot open: %1</source>
+        <translation>无法打开：%1</translation>
+    </message>
+    <message>
+        <source>cannot write: %1</source>
+        <translation>无法写入：%1</translation>
+    </message>
+    <message>
+        <source>unknown alias &apos;*%1&apos;</source>
+        <translation>未知的别名 &apos;*%1&apos;</translation>
+    </message>
+    <message>
+        <source>aliases expand to more than %1 values</source>
+        <translation>别名展开后超过 %1 个值</translation>
+    </message>
+    <message>
+        <source>an alias cannot be a mapping key</source>
+        <translation>别名不能作为映射的键</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a valid !!%2</source>
+        <translation>&apos;%1&apos; 不是有效的 !!%2</translation>
+    </message>
+    <message>
+        <source>unsupported YAML tag &apos;%1&apos;</source>
+        <translation>不支持的 YAML 标签 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; (infinity or NaN) cannot be stored in a workflow; quote it to keep it as text</source>
+        <translation>&apos;%1&apos;（无穷大或 NaN）无法保存在工作流中；请加引号作为文本保留</translation>
+    </message>
+    <message>
+        <source>a %1 cannot be a mapping key</source>
+        <translation>%1 不能作为映射的键</translation>
+    </message>
+    <message>
+        <source>nesting deeper than 512 levels</source>
+        <translation>嵌套深度超过 512 层</translation>
+    </message>
+    <message>
+        <source>more than %1 values</source>
+        <translation>超过 %1 个值</translation>
+    </message>
+    <message>
+        <source>invalid YAML</source>
+        <translation>无效的 YAML</translation>
+    </message>
+    <message>
+        <source>more than one YAML document in the file</source>
+        <translation>文件中有多个 YAML 文档</translation>
+    </message>
+    <message>
+        <source>the file holds no YAML document</source>
+        <translation>文件中没有 YAML 文档</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::document::Validator</name>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>another node already has the id &apos;%1&apos;; ids must be unique</source>
+        <translation>已有另一个节点使用 id &apos;%1&apos;；id 必须唯一</translation>
+    </message>
+    <message>
+        <source>the node has no &apos;data.type&apos;, so its kind is unknown</source>
+        <translation>该节点没有 &apos;data.type&apos;，因此无法确定其类型</translation>
+    </message>
+    <message>
+        <source>node kind &apos;%1&apos; is not supported by Flowbench; it is kept as is, but the workflow cannot run</source>
+        <translation>Flowbench 不支持节点类型 &apos;%1&apos;；该节点将原样保留，但工作流无法运行</translation>
+    </message>
+    <message>
+        <source>the node belongs to container &apos;%1&apos;, which does not exist</source>
+        <translation>该节点所属的容器 &apos;%1&apos; 不存在</translation>
+    </message>
+    <message>
+        <source>the node belongs to &apos;%1&apos;, which is not an iteration or loop</source>
+        <translation>该节点所属的 &apos;%1&apos; 不是迭代或循环节点</translation>
+    </message>
+    <message>
+        <source>environment variable &apos;%1&apos; holds %2 KB; Dify refuses values over 200 KB</source>
+        <translation>环境变量 &apos;%1&apos; 的值为 %2 KB；Dify 不接受超过 200 KB 的值</translation>
+    </message>
+    <message>
+        <source>another edge already has the id &apos;%1&apos;; ids must be unique</source>
+        <translation>已有另一条连线使用 id &apos;%1&apos;；id 必须唯一</translation>
+    </message>
+    <message>
+        <source>edge &apos;%1&apos; starts at node &apos;%2&apos;, which does not exist</source>
+        <translation>连线 &apos;%1&apos; 的起始节点 &apos;%2&apos; 不存在</translation>
+    </message>
+    <message>
+        <source>edge &apos;%1&apos; ends at node &apos;%2&apos;, which does not exist</source>
+        <translation>连线 &apos;%1&apos; 的目标节点 &apos;%2&apos; 不存在</translation>
+    </message>
+    <message>
+        <source>edge &apos;%1&apos; leaves &apos;%2&apos; from handle &apos;%3&apos;, which the node does not offer (it offers: %4)</source>
+        <translation>连线 &apos;%1&apos; 从 &apos;%2&apos; 的连接点 &apos;%3&apos; 引出，但该节点没有此连接点（可用连接点：%4）</translation>
+    </message>
+    <message>
+        <source>the workflow has more than one start node; keep one</source>
+        <translation>工作流中有多个开始节点；请只保留一个</translation>
+    </message>
+    <message>
+        <source>end nodes exist only in workflows; a chatflow replies through answer nodes</source>
+        <translation>结束节点仅用于工作流；对话流通过直接回复节点进行回复</translation>
+    </message>
+    <message>
+        <source>answer nodes belong to chatflows; in a workflow, return results through an end node</source>
+        <translation>直接回复节点仅用于对话流；在工作流中，请通过结束节点返回结果</translation>
+    </message>
+    <message>
+        <source>the workflow has no start node</source>
+        <translation>工作流缺少开始节点</translation>
+    </message>
+    <message>
+        <source>a workflow needs an end node to return its outputs</source>
+        <translation>工作流需要一个结束节点来返回输出</translation>
+    </message>
+    <message>
+        <source>a chatflow needs an answer node to reply</source>
+        <translation>对话流需要一个直接回复节点来进行回复</translation>
+    </message>
+    <message>
+        <source>the node is connected to itself; Dify graphs cannot have cycles (use a loop node to repeat steps)</source>
+        <translation>该节点连接到了自身；Dify 的流程图中不能有环（如需重复执行步骤，请使用循环节点）</translation>
+    </message>
+    <message>
+        <source>the node is on a cycle with %1; Dify graphs cannot have cycles (use a loop node to repeat steps)</source>
+        <translation>该节点与 %1 构成了环；Dify 的流程图中不能有环（如需重复执行步骤，请使用循环节点）</translation>
+    </message>
+    <message>
+        <source>the node is not connected to the start, so it never runs</source>
+        <translation>该节点未与开始节点连通，因此永远不会运行</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a system variable (known: query, files, conversation_id, dialogue_count, user_id, app_id, workflow_id, workflow_run_id, timestamp)</source>
+        <translation>&apos;%1&apos; 不是系统变量（已知的系统变量：query, files, conversation_id, dialogue_count, user_id, app_id, workflow_id, workflow_run_id, timestamp）</translation>
+    </message>
+    <message>
+        <source>sys.%1 exists only in chatflows; a workflow reads its inputs from the start node</source>
+        <translation>sys.%1 仅存在于对话流中；工作流从开始节点读取输入</translation>
+    </message>
+    <message>
+        <source>sys.timestamp is set only in workflow runs; in a chatflow it is empty</source>
+        <translation>sys.timestamp 仅在工作流运行中设置；在对话流中为空</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; names no environment variable; add &apos;%2&apos; under environment variables</source>
+        <translation>&apos;%1&apos; 不是已定义的环境变量；请在环境变量中添加 &apos;%2&apos;</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; names no conversation variable; add &apos;%2&apos; under conversation variables</source>
+        <translation>&apos;%1&apos; 不是已定义的会话变量；请在会话变量中添加 &apos;%2&apos;</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an input variable; only userinput.files exists</source>
+        <translation>&apos;%1&apos; 不是输入变量；只有 userinput.files 可用</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; refers to node &apos;%2&apos;, which does not exist</source>
+        <translation>&apos;%1&apos; 引用的节点 &apos;%2&apos; 不存在</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; refers to this node&apos;s own output, which does not exist while it runs</source>
+        <translation>&apos;%1&apos; 引用了本节点自身的输出，而该输出在节点运行时尚不存在</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; refers to &apos;%2&apos;, which does not run before this node; connect it upstream or pick another variable</source>
+        <translation>&apos;%1&apos; 引用了 &apos;%2&apos;，但它不会在本节点之前运行；请将其连接到上游，或选择其他变量</translation>
+    </message>
+    <message>
+        <source>inside &apos;%1&apos; you can read %2, not &apos;%3&apos;</source>
+        <translation>在 &apos;%1&apos; 内部可以读取 %2，而不是 &apos;%3&apos;</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; has no output &apos;%2&apos; (it offers: %3)</source>
+        <translation>&apos;%1&apos; 没有输出 &apos;%2&apos;（可用输出：%3）</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::NodeRegistry</name>
+    <message>
+        <source>no model set: the endpoint profile&apos;s default model is used</source>
+        <translation>未设置模型：将使用端点配置中的默认模型</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Provider, model name, mode (chat or completion) and completion parameters. An empty name uses the endpoint profile&apos;s default model.</source>
+        <translation>供应商、模型名称、模式（chat 或 completion）及补全参数。名称为空时使用端点配置中的默认模型。</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>记忆</translation>
+    </message>
+    <message>
+        <source>Chatflow only: how much of the conversation history the model sees.</source>
+        <translation>仅限对话流：模型可以看到多少对话历史。</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>记忆窗口</translation>
+    </message>
+    <message>
+        <source>Limit history</source>
+        <translation>限制历史</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息数</translation>
+    </message>
+    <message>
+        <source>Role prefixes</source>
+        <translation>角色前缀</translation>
+    </message>
+    <message>
+        <source>Completion models only.</source>
+        <translation>仅适用于补全（completion）模型。</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>Query template</source>
+        <translation>查询模板</translation>
+    </message>
+    <message>
+        <source>Vision</source>
+        <translation>视觉</translation>
+    </message>
+    <message>
+        <source>Send image files to models that accept them.</source>
+        <translation>将图片文件发送给支持图片输入的模型。</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>分辨率</translation>
+    </message>
+    <message>
+        <source>Input variables</source>
+        <translation>输入变量</translation>
+    </message>
+    <message>
+        <source>Names the code or template sees, each bound to a variable of the workflow.</source>
+        <translation>代码或模板中可用的名称，每个名称绑定到工作流中的一个变量。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Variable</source>
+        <translation>变量</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>运算符</translation>
+    </message>
+    <message>
+        <source>A string (may contain {{#node.var#}} references), a number, a boolean or a list for &apos;in&apos;, &apos;not in&apos; and &apos;all of&apos;.</source>
+        <translation>字符串（可包含 {{#node.var#}} 引用）、数字、布尔值，或用于 &apos;in&apos;、&apos;not in&apos; 和 &apos;all of&apos; 的列表。</translation>
+    </message>
+    <message>
+        <source>Variable type</source>
+        <translation>变量类型</translation>
+    </message>
+    <message>
+        <source>Retry on failure</source>
+        <translation>失败时重试</translation>
+    </message>
+    <message>
+        <source>Max retries</source>
+        <translation>最大重试次数</translation>
+    </message>
+    <message>
+        <source>Interval (ms)</source>
+        <translation>重试间隔（毫秒）</translation>
+    </message>
+    <message>
+        <source>On error</source>
+        <translation>异常处理</translation>
+    </message>
+    <message>
+        <source>Empty: the run fails (the key is removed from the data). fail-branch: follow the FAIL handle. default-value: continue with the default values.</source>
+        <translation>留空：运行失败（该键会从数据中移除）。fail-branch：走 FAIL 连接点。default-value：使用默认值继续运行。</translation>
+    </message>
+    <message>
+        <source>Default values</source>
+        <translation>默认值</translation>
+    </message>
+    <message>
+        <source>Outputs used when the node fails and the strategy is default-value.</source>
+        <translation>节点失败且策略为 default-value 时使用的输出。</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation>FAIL</translation>
+    </message>
+    <message>
+        <source>The node&apos;s data cannot be checked.</source>
+        <translation>无法检查该节点的数据。</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Defines the inputs a run starts with</source>
+        <translation>定义运行开始时的输入</translation>
+    </message>
+    <message>
+        <source>Input fields</source>
+        <translation>输入字段</translation>
+    </message>
+    <message>
+        <source>Variable name</source>
+        <translation>变量名</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>显示名称</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <source>Max length</source>
+        <translation>最大长度</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <source>The choices of a select field: a list of strings.</source>
+        <translation>下拉选项字段的可选项：字符串列表。</translation>
+    </message>
+    <message>
+        <source>Default value</source>
+        <translation>默认值</translation>
+    </message>
+    <message>
+        <source>Hidden</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Allowed file types</source>
+        <translation>支持的文件类型</translation>
+    </message>
+    <message>
+        <source>image, document, audio, video, custom</source>
+        <translation>image, document, audio, video, custom</translation>
+    </message>
+    <message>
+        <source>Allowed file extensions</source>
+        <translation>支持的文件扩展名</translation>
+    </message>
+    <message>
+        <source>Upload methods</source>
+        <translation>上传方式</translation>
+    </message>
+    <message>
+        <source>local_file, remote_url</source>
+        <translation>local_file, remote_url</translation>
+    </message>
+    <message>
+        <source>JSON schema</source>
+        <translation>JSON Schema</translation>
+    </message>
+    <message>
+        <source>Draft 7 schema a json_object input is checked against.</source>
+        <translation>用于校验 json_object 输入的 Draft 7 Schema。</translation>
+    </message>
+    <message>
+        <source>An input field has no variable name.</source>
+        <translation>有输入字段没有变量名。</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Defines the outputs of a workflow run</source>
+        <translation>定义工作流运行的输出</translation>
+    </message>
+    <message>
+        <source>Output variables</source>
+        <translation>输出变量</translation>
+    </message>
+    <message>
+        <source>An output has no variable name.</source>
+        <translation>有输出没有变量名。</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>直接回复</translation>
+    </message>
+    <message>
+        <source>Streams a reply to the user in a chat</source>
+        <translation>在对话中向用户流式输出回复</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>Text with {{#node.var#}} references; values are shown in their Markdown form.</source>
+        <translation>包含 {{#node.var#}} 引用的文本；值以 Markdown 形式显示。</translation>
+    </message>
+    <message>
+        <source>The reply is empty.</source>
+        <translation>回复内容为空。</translation>
+    </message>
+    <message>
+        <source>LLM</source>
+        <translation>LLM</translation>
+    </message>
+    <message>
+        <source>Calls a large language model with a prompt</source>
+        <translation>使用提示词调用大语言模型</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Chat models: a list of messages. Completion models: one object with the prompt text.</source>
+        <translation>对话（chat）模型：消息列表。补全（completion）模型：一个包含提示词文本的对象。</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Editor</source>
+        <translation>编辑模式</translation>
+    </message>
+    <message>
+        <source>Jinja2 text</source>
+        <translation>Jinja2 文本</translation>
+    </message>
+    <message>
+        <source>Jinja2 variables</source>
+        <translation>Jinja2 变量</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>A value put where {{#context#}} appears in the prompt, usually a knowledge retrieval result.</source>
+        <translation>填入提示词中 {{#context#}} 处的值，通常是知识检索的结果。</translation>
+    </message>
+    <message>
+        <source>Structured output</source>
+        <translation>结构化输出</translation>
+    </message>
+    <message>
+        <source>Output schema</source>
+        <translation>输出 Schema</translation>
+    </message>
+    <message>
+        <source>{&quot;schema&quot;: &lt;JSON schema&gt;}; used when structured output is enabled.</source>
+        <translation>{&quot;schema&quot;: &lt;JSON schema&gt;}；启用结构化输出时使用。</translation>
+    </message>
+    <message>
+        <source>Reasoning format</source>
+        <translation>推理内容格式</translation>
+    </message>
+    <message>
+        <source>tagged keeps &lt;think&gt; blocks in the text; separated moves them to reasoning_content.</source>
+        <translation>tagged 将 &lt;think&gt; 块保留在文本中；separated 将其移至 reasoning_content。</translation>
+    </message>
+    <message>
+        <source>The prompt is missing.</source>
+        <translation>缺少提示词。</translation>
+    </message>
+    <message>
+        <source>IF/ELSE</source>
+        <translation>条件分支</translation>
+    </message>
+    <message>
+        <source>Branches on conditions: IF, ELIF and ELSE</source>
+        <translation>根据条件进行分支：IF、ELIF 和 ELSE</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>条件分支</translation>
+    </message>
+    <message>
+        <source>Tried in order; the first true case picks its handle, ELSE when none is true. A case without conditions is true.</source>
+        <translation>按顺序判断；第一个为真的分支选择其连接点，都不为真时走 ELSE。没有条件的分支视为真。</translation>
+    </message>
+    <message>
+        <source>Case id</source>
+        <translation>分支 id</translation>
+    </message>
+    <message>
+        <source>Combine with</source>
+        <translation>条件组合</translation>
+    </message>
+    <message>
+        <source>Conditions</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>IF</source>
+        <translation>IF</translation>
+    </message>
+    <message>
+        <source>ELIF</source>
+        <translation>ELIF</translation>
+    </message>
+    <message>
+        <source>ELSE</source>
+        <translation>ELSE</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码执行</translation>
+    </message>
+    <message>
+        <source>Runs Python or JavaScript code</source>
+        <translation>运行 Python 或 JavaScript 代码</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Defines main(...), called with the input variables as keyword arguments; it returns a dict with exactly the declared outputs.</source>
+        <translation>定义 main(...)，调用时以输入变量作为关键字参数；它返回的 dict 必须恰好包含所声明的输出。</translation>
+    </message>
+    <message>
+        <source>{name: {type, children}}; type is string, number, object, boolean, array[string], array[number], array[object] or array[boolean].</source>
+        <translation>{name: {type, children}}；type 可为 string、number、object、boolean、array[string]、array[number]、array[object] 或 array[boolean]。</translation>
+    </message>
+    <message>
+        <source>Dependencies</source>
+        <translation>依赖</translation>
+    </message>
+    <message>
+        <source>Optional list of {name, version} packages for the sandbox.</source>
+        <translation>可选，沙箱所需的 {name, version} 包列表。</translation>
+    </message>
+    <message>
+        <source>The code is missing.</source>
+        <translation>缺少代码。</translation>
+    </message>
+    <message>
+        <source>The code language is missing.</source>
+        <translation>缺少代码语言。</translation>
+    </message>
+    <message>
+        <source>Unsupported code language &quot;%1&quot;: use python3 or javascript.</source>
+        <translation>不支持的代码语言“%1”：请使用 python3 或 javascript。</translation>
+    </message>
+    <message>
+        <source>HTTP Request</source>
+        <translation>HTTP 请求</translation>
+    </message>
+    <message>
+        <source>Sends an HTTP request</source>
+        <translation>发送 HTTP 请求</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Authorization</source>
+        <translation>鉴权</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Scheme</source>
+        <translation>鉴权方式</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>Header name for the custom scheme.</source>
+        <translation>自定义鉴权方式使用的 Header 名称。</translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation>请求头</translation>
+    </message>
+    <message>
+        <source>Query parameters</source>
+        <translation>查询参数</translation>
+    </message>
+    <message>
+        <source>Body</source>
+        <translation>请求体</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Timeouts</source>
+        <translation>超时设置</translation>
+    </message>
+    <message>
+        <source>Seconds; empty or 0 uses the maximum.</source>
+        <translation>单位为秒；留空或为 0 时使用最大值。</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>读取超时</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>写入超时</translation>
+    </message>
+    <message>
+        <source>Verify TLS certificates</source>
+        <translation>验证 TLS 证书</translation>
+    </message>
+    <message>
+        <source>URL is required</source>
+        <translation>URL 不能为空</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板转换</translation>
+    </message>
+    <message>
+        <source>Renders a Jinja2 template into text</source>
+        <translation>将 Jinja2 模板渲染为文本</translation>
+    </message>
+    <message>
+        <source>The template is empty.</source>
+        <translation>模板为空。</translation>
+    </message>
+    <message>
+        <source>Variable Aggregator</source>
+        <translation>变量聚合器</translation>
+    </message>
+    <message>
+        <source>Merges the variables of several branches into one</source>
+        <translation>将多个分支的变量合并为一个</translation>
+    </message>
+    <message>
+        <source>Output type</source>
+        <translation>输出类型</translation>
+    </message>
+    <message>
+        <source>Variables</source>
+        <translation>变量</translation>
+    </message>
+    <message>
+        <source>The output is the first of these that exists, in list order.</source>
+        <translation>按列表顺序取第一个存在的变量作为输出。</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Aggregate in groups</source>
+        <translation>分组聚合</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Variable Assigner</source>
+        <translation>变量赋值</translation>
+    </message>
+    <message>
+        <source>Writes values to conversation or loop variables</source>
+        <translation>向会话变量或循环变量写入值</translation>
+    </message>
+    <message>
+        <source>Assignments</source>
+        <translation>赋值操作</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>A selector for a variable input, a literal for a constant.</source>
+        <translation>变量输入使用选择器，常量输入使用字面值。</translation>
+    </message>
+    <message>
+        <source>Iteration</source>
+        <translation>迭代</translation>
+    </message>
+    <message>
+        <source>Runs its body once for each item of a list</source>
+        <translation>对列表中的每一项各运行一次循环体</translation>
+    </message>
+    <message>
+        <source>Input list</source>
+        <translation>输入列表</translation>
+    </message>
+    <message>
+        <source>An array variable; the body reads [iteration, item] and [iteration, index].</source>
+        <translation>数组变量；循环体中通过 [iteration, item] 和 [iteration, index] 读取。</translation>
+    </message>
+    <message>
+        <source>Output variable</source>
+        <translation>输出变量</translation>
+    </message>
+    <message>
+        <source>A variable inside the body, collected from every iteration.</source>
+        <translation>循环体内的一个变量，从每次迭代中收集。</translation>
+    </message>
+    <message>
+        <source>Parallel</source>
+        <translation>并行模式</translation>
+    </message>
+    <message>
+        <source>Max parallel</source>
+        <translation>最大并行数</translation>
+    </message>
+    <message>
+        <source>On item error</source>
+        <translation>错误响应方式</translation>
+    </message>
+    <message>
+        <source>Flatten output</source>
+        <translation>扁平化输出</translation>
+    </message>
+    <message>
+        <source>Join the lists when every iteration outputs a list.</source>
+        <translation>当每次迭代都输出列表时，将这些列表合并。</translation>
+    </message>
+    <message>
+        <source>The input list is not set.</source>
+        <translation>未设置输入列表。</translation>
+    </message>
+    <message>
+        <source>The output variable is not set.</source>
+        <translation>未设置输出变量。</translation>
+    </message>
+    <message>
+        <source>Iteration Start</source>
+        <translation>迭代开始</translation>
+    </message>
+    <message>
+        <source>Where the body of an iteration starts</source>
+        <translation>迭代循环体的起点</translation>
+    </message>
+    <message>
+        <source>Loop</source>
+        <translation>循环</translation>
+    </message>
+    <message>
+        <source>Runs its body until a break condition holds</source>
+        <translation>重复运行循环体，直到满足终止条件</translation>
+    </message>
+    <message>
+        <source>Loop variables</source>
+        <translation>循环变量</translation>
+    </message>
+    <message>
+        <source>Readable and writable in the body as [loop, label].</source>
+        <translation>在循环体中可通过 [loop, label] 读写。</translation>
+    </message>
+    <message>
+        <source>Initial value from</source>
+        <translation>初始值来源</translation>
+    </message>
+    <message>
+        <source>Initial value</source>
+        <translation>初始值</translation>
+    </message>
+    <message>
+        <source>Break conditions</source>
+        <translation>循环终止条件</translation>
+    </message>
+    <message>
+        <source>Checked before the first round and after every round.</source>
+        <translation>在第一轮之前以及每一轮之后检查。</translation>
+    </message>
+    <message>
+        <source>Max rounds</source>
+        <translation>最大循环次数</translation>
+    </message>
+    <message>
+        <source>The number of rounds must be between 1 and 100.</source>
+        <translation>循环次数必须在 1 到 100 之间。</translation>
+    </message>
+    <message>
+        <source>Loop Start</source>
+        <translation>循环开始</translation>
+    </message>
+    <message>
+        <source>Where the body of a loop starts</source>
+        <translation>循环体的起点</translation>
+    </message>
+    <message>
+        <source>Exit Loop</source>
+        <translation>退出循环</translation>
+    </message>
+    <message>
+        <source>Stops the loop it is in</source>
+        <translation>终止其所在的循环</translation>
+    </message>
+    <message>
+        <source>Knowledge Retrieval</source>
+        <translation>知识检索</translation>
+    </message>
+    <message>
+        <source>Retrieves passages from knowledge bases</source>
+        <translation>从知识库中检索文本片段</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>查询变量</translation>
+    </message>
+    <message>
+        <source>Query attachments</source>
+        <translation>查询附件</translation>
+    </message>
+    <message>
+        <source>Knowledge bases</source>
+        <translation>知识库</translation>
+    </message>
+    <message>
+        <source>A list of dataset ids.</source>
+        <translation>知识库（dataset）id 列表。</translation>
+    </message>
+    <message>
+        <source>Retrieval mode</source>
+        <translation>召回模式</translation>
+    </message>
+    <message>
+        <source>Multi-path retrieval</source>
+        <translation>多路召回</translation>
+    </message>
+    <message>
+        <source>Top K</source>
+        <translation>Top K</translation>
+    </message>
+    <message>
+        <source>Score threshold</source>
+        <translation>Score 阈值</translation>
+    </message>
+    <message>
+        <source>Rerank</source>
+        <translation>Rerank</translation>
+    </message>
+    <message>
+        <source>Rerank mode</source>
+        <translation>Rerank 模式</translation>
+    </message>
+    <message>
+        <source>Rerank model</source>
+        <translation>Rerank 模型</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>供应商</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Single-path retrieval</source>
+        <translation>单路召回</translation>
+    </message>
+    <message>
+        <source>Metadata filtering</source>
+        <translation>元数据过滤</translation>
+    </message>
+    <message>
+        <source>Metadata filter model</source>
+        <translation>元数据过滤模型</translation>
+    </message>
+    <message>
+        <source>Metadata conditions</source>
+        <translation>元数据过滤条件</translation>
+    </message>
+    <message>
+        <source>{logical_operator, conditions: [{name, comparison_operator, value}]}</source>
+        <translation>{logical_operator, conditions: [{name, comparison_operator, value}]}</translation>
+    </message>
+    <message>
+        <source>No knowledge base is selected.</source>
+        <translation>未选择知识库。</translation>
+    </message>
+    <message>
+        <source>Question Classifier</source>
+        <translation>问题分类器</translation>
+    </message>
+    <message>
+        <source>Lets a model route the question to one of several classes</source>
+        <translation>由模型将问题分配到若干分类中的一个</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Each class has its own handle; the first class is chosen when the model&apos;s answer cannot be parsed.</source>
+        <translation>每个分类都有自己的连接点；当无法解析模型的回答时，选择第一个分类。</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Instructions</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>CLASS %1</source>
+        <translation>分类 %1</translation>
+    </message>
+    <message>
+        <source>There are no classes.</source>
+        <translation>没有任何分类。</translation>
+    </message>
+    <message>
+        <source>Parameter Extractor</source>
+        <translation>参数提取器</translation>
+    </message>
+    <message>
+        <source>Lets a model extract structured parameters from text</source>
+        <translation>由模型从文本中提取结构化参数</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Allowed values of a string parameter (a list of strings).</source>
+        <translation>字符串参数的可选值（字符串列表）。</translation>
+    </message>
+    <message>
+        <source>Reasoning mode</source>
+        <translation>推理模式</translation>
+    </message>
+    <message>
+        <source>The input variable is not set.</source>
+        <translation>未设置输入变量。</translation>
+    </message>
+    <message>
+        <source>There are no parameters.</source>
+        <translation>没有任何参数。</translation>
+    </message>
+    <message>
+        <source>A parameter has no name.</source>
+        <translation>有参数没有名称。</translation>
+    </message>
+    <message>
+        <source>The parameter name &quot;%1&quot; is reserved.</source>
+        <translation>参数名“%1”是保留名称。</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>Calls a tool of a provider or plugin</source>
+        <translation>调用供应商或插件提供的工具</translation>
+    </message>
+    <message>
+        <source>Provider type</source>
+        <translation>供应商类型</translation>
+    </message>
+    <message>
+        <source>Provider name</source>
+        <translation>供应商名称</translation>
+    </message>
+    <message>
+        <source>Tool label</source>
+        <translation>工具显示名称</translation>
+    </message>
+    <message>
+        <source>Inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>{name: {type: mixed|variable|constant, value}}</source>
+        <translation>{name: {type: mixed|variable|constant, value}}</translation>
+    </message>
+    <message>
+        <source>Credential</source>
+        <translation>凭据</translation>
+    </message>
+    <message>
+        <source>Plugin</source>
+        <translation>插件</translation>
+    </message>
+    <message>
+        <source>The provider is not set.</source>
+        <translation>未设置供应商。</translation>
+    </message>
+    <message>
+        <source>The tool is not set.</source>
+        <translation>未设置工具。</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <source>Lets an agent strategy call tools to reach a goal</source>
+        <translation>由 Agent 策略调用工具来完成目标</translation>
+    </message>
+    <message>
+        <source>Strategy provider</source>
+        <translation>策略供应商</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>Strategy label</source>
+        <translation>策略显示名称</translation>
+    </message>
+    <message>
+        <source>{name: {type: mixed|variable|constant, value}}; tools are in tools.value.</source>
+        <translation>{name: {type: mixed|variable|constant, value}}；工具位于 tools.value 中。</translation>
+    </message>
+    <message>
+        <source>List Operator</source>
+        <translation>列表操作</translation>
+    </message>
+    <message>
+        <source>Filters, sorts and slices a list</source>
+        <translation>对列表进行过滤、排序和截取</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>过滤条件</translation>
+    </message>
+    <message>
+        <source>File attribute</source>
+        <translation>文件属性</translation>
+    </message>
+    <message>
+        <source>For lists of files: type, name, extension, size, ...</source>
+        <translation>用于文件列表：type、name、extension、size 等</translation>
+    </message>
+    <message>
+        <source>Take one item</source>
+        <translation>取出单项</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>1-based index; may contain {{#node.var#}} references.</source>
+        <translation>从 1 开始的序号；可包含 {{#node.var#}} 引用。</translation>
+    </message>
+    <message>
+        <source>Sort</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>顺序</translation>
+    </message>
+    <message>
+        <source>Keep the first</source>
+        <translation>取前 N 项</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>项数</translation>
+    </message>
+    <message>
+        <source>Doc Extractor</source>
+        <translation>文档提取器</translation>
+    </message>
+    <message>
+        <source>Extracts the text of documents</source>
+        <translation>提取文档中的文本</translation>
+    </message>
+    <message>
+        <source>Input file</source>
+        <translation>输入文件</translation>
+    </message>
+    <message>
+        <source>List of files</source>
+        <translation>文件列表</translation>
+    </message>
+    <message>
+        <source>Set when the input is array[file]; the output is then array[string].</source>
+        <translation>当输入为 array[file] 时设置；此时输出为 array[string]。</translation>
+    </message>
+    <message>
+        <source>The input file is not set.</source>
+        <translation>未设置输入文件。</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>注释</translation>
+    </message>
+    <message>
+        <source>A sticky note on the canvas; it never runs</source>
+        <translation>画布上的便签，不会运行</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>颜色</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>作者</translation>
+    </message>
+    <message>
+        <source>Show author</source>
+        <translation>显示作者</translation>
+    </message>
+    <message>
+        <source>Flow</source>
+        <translation>流程</translation>
+    </message>
+    <message>
+        <source>Logic</source>
+        <translation>逻辑</translation>
+    </message>
+    <message>
+        <source>Transform</source>
+        <translation>转换</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>Knowledge</source>
+        <translation>知识库</translation>
+    </message>
+    <message>
+        <source>Containers</source>
+        <translation>容器</translation>
+    </message>
+    <message>
+        <source>Annotations</source>
+        <translation>批注</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::OutlinePanel</name>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Unsupported: %1</source>
+        <translation>不支持：%1</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>注释</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::ProblemsPanel</name>
+    <message>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>No problems found.</source>
+        <translation>未发现问题。</translation>
+    </message>
+</context>
 </TS>

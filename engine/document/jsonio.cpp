@@ -1,5 +1,6 @@
 // JSON reading with duplicate-key detection and positions, via nlohmann's SAX interface.
 #include "dslio.h"
+#include "dsltext.h"
 
 #include "core/utf8.h"
 
@@ -141,12 +142,12 @@ Result<Json> parseJson(std::string_view text, const QString &fileName)
 {
     if (text.size() > kMaxDslBytes)
         return makeError(QStringLiteral("dsl.size"),
-                         QStringLiteral("file is %1 bytes; the limit is 10 MiB").arg(text.size()),
+                         DslText::tr("file is %1 bytes; the limit is 10 MiB").arg(text.size()),
                          SourceLocation{fileName, 0, 0, {}});
     if (const auto bad = firstInvalidUtf8(text); bad != std::string_view::npos) {
         const LineColumn lc = lineColumnAt(text, bad);
         return makeError(QStringLiteral("json.encoding"),
-                         QStringLiteral("invalid UTF-8 (byte 0x%1 at offset %2)")
+                         DslText::tr("invalid UTF-8 (byte 0x%1 at offset %2)")
                              .arg(static_cast<unsigned char>(text[bad]), 2, 16, QLatin1Char('0'))
                              .arg(bad),
                          SourceLocation{fileName, lc.line, lc.column, {}});
@@ -163,14 +164,14 @@ Result<Json> parseJson(std::string_view text, const QString &fileName)
         return std::move(builder.root);
     if (!builder.badString.empty()) {
         return makeError(QStringLiteral("json.noncharacter"),
-                         QStringLiteral("a string holds U+FFFE or U+FFFF, Unicode noncharacters "
-                                        "that YAML (and so Dify) cannot carry"),
+                         DslText::tr("a string holds U+FFFE or U+FFFF, Unicode noncharacters "
+                                     "that YAML (and so Dify) cannot carry"),
                          SourceLocation{fileName, 0, 0, {}});
     }
     if (!builder.duplicateKey.empty()) {
         return makeError(
             QStringLiteral("json.duplicate-key"),
-            QStringLiteral("duplicate key '%1'").arg(QString::fromStdString(builder.duplicateKey)),
+            DslText::tr("duplicate key '%1'").arg(QString::fromStdString(builder.duplicateKey)),
             SourceLocation{fileName, 0, 0, QString::fromStdString(builder.duplicatePointer)});
     }
     const LineColumn lc
@@ -182,7 +183,7 @@ Result<Json> parseJson(std::string_view text, const QString &fileName)
         colon > 0 && message.startsWith(QLatin1String("[json.exception")))
         message = message.mid(colon + 2);
     if (message.isEmpty())
-        message = QStringLiteral("invalid JSON");
+        message = DslText::tr("invalid JSON");
     return makeError(QStringLiteral("json.syntax"), message,
                      SourceLocation{fileName, lc.line, lc.column, {}});
 }

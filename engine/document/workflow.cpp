@@ -1,4 +1,5 @@
 #include "workflow.h"
+#include "dsltext.h"
 
 #include <QDateTime>
 
@@ -440,20 +441,19 @@ static Result<std::vector<Variable>> readVariables(Json list, const char *pointe
         return out;
     if (!list.is_array())
         return makeError(QStringLiteral("dsl.type"),
-                         QStringLiteral("%1 must be a list").arg(QLatin1String(pointer)),
-                         at(pointer));
+                         DslText::tr("%1 must be a list").arg(QLatin1String(pointer)), at(pointer));
     out.reserve(list.size());
     for (size_t i = 0; i < list.size(); ++i) {
         Json &entry = list[i];
         const std::string here = std::string(pointer) + "/" + std::to_string(i);
         if (!entry.is_object())
             return makeError(QStringLiteral("dsl.type"),
-                             QStringLiteral("variable entry must be a mapping"), at(here));
+                             DslText::tr("variable entry must be a mapping"), at(here));
         Variable v;
         const auto name = entry.find("name");
         if (name == entry.end() || !name->is_string())
             return makeError(QStringLiteral("dsl.variable"),
-                             QStringLiteral("variable needs a string 'name'"), at(here + "/name"));
+                             DslText::tr("variable needs a string 'name'"), at(here + "/name"));
         v.name = qs(*name);
         const auto type = entry.find("value_type");
         if (type != entry.end())
@@ -472,7 +472,7 @@ Result<Workflow> Workflow::fromJson(Json root, QStringList *warnings)
     };
     if (!root.is_object())
         return makeError(QStringLiteral("dsl.root"),
-                         QStringLiteral("the document must be a mapping with 'app' and 'workflow'"),
+                         DslText::tr("the document must be a mapping with 'app' and 'workflow'"),
                          at(""));
     Workflow wf;
     wf.topExtra = Json::object();
@@ -483,8 +483,8 @@ Result<Workflow> Workflow::fromJson(Json root, QStringList *warnings)
     if (auto v = root.find("version"); v != root.end()) {
         if (!v->is_string())
             return makeError(QStringLiteral("dsl.version"),
-                             QStringLiteral("Invalid version type: 'version' must be a string "
-                                            "(write version: '%1' with quotes)")
+                             DslText::tr("Invalid version type: 'version' must be a string "
+                                         "(write version: '%1' with quotes)")
                                  .arg(QString::fromStdString(v->dump())),
                              at("/version"));
         wf.version = qs(*v);
@@ -492,41 +492,41 @@ Result<Workflow> Workflow::fromJson(Json root, QStringList *warnings)
         if (!DslVersion::parse(wf.version, &parsed))
             return makeError(
                 QStringLiteral("dsl.version"),
-                QStringLiteral("Invalid version '%1': expected major.minor.patch").arg(wf.version),
+                DslText::tr("Invalid version '%1': expected major.minor.patch").arg(wf.version),
                 at("/version"));
         DslVersion newest;
         DslVersion::parse(QString::fromLatin1(kNewestKnownDslVersion), &newest);
         if (parsed > newest)
-            warn(QStringLiteral("DSL version %1 is newer than the newest Flowbench knows (%2); "
-                                "unknown fields are kept but may not run")
+            warn(DslText::tr("DSL version %1 is newer than the newest Flowbench knows (%2); "
+                             "unknown fields are kept but may not run")
                      .arg(wf.version, QLatin1String(kNewestKnownDslVersion)));
         else if (parsed.major < newest.major)
-            warn(QStringLiteral("DSL version %1 is an older major version than %2")
+            warn(DslText::tr("DSL version %1 is an older major version than %2")
                      .arg(wf.version, QLatin1String(kNewestKnownDslVersion)));
         root.erase(v);
     } else {
         wf.version = QStringLiteral("0.1.0");
         wf.hadVersion = false;
-        warn(QStringLiteral("no 'version': treated as 0.1.0, as Dify does"));
+        warn(DslText::tr("no 'version': treated as 0.1.0, as Dify does"));
     }
 
     if (auto k = root.find("kind"); k != root.end()) {
         if (!k->is_string() || k->get_ref<const std::string &>() != "app")
-            warn(QStringLiteral("'kind' %1 is not 'app': imported as an app, as Dify does")
+            warn(DslText::tr("'kind' %1 is not 'app': imported as an app, as Dify does")
                      .arg(QString::fromStdString(k->dump())));
         root.erase(k);
     } else {
-        warn(QStringLiteral("no 'kind': treated as 'app'"));
+        warn(DslText::tr("no 'kind': treated as 'app'"));
     }
 
     if (auto a = root.find("app"); a != root.end()) {
         if (!a->is_object())
-            return makeError(QStringLiteral("dsl.type"), QStringLiteral("'app' must be a mapping"),
+            return makeError(QStringLiteral("dsl.type"), DslText::tr("'app' must be a mapping"),
                              at("/app"));
         wf.app = std::move(*a);
         root.erase(a);
     } else {
-        return makeError(QStringLiteral("dsl.missing"), QStringLiteral("missing 'app' section"),
+        return makeError(QStringLiteral("dsl.missing"), DslText::tr("missing 'app' section"),
                          at("/app"));
     }
 
@@ -539,13 +539,13 @@ Result<Workflow> Workflow::fromJson(Json root, QStringList *warnings)
     if (w == root.end()) {
         const QString mode = wf.modeString();
         return makeError(QStringLiteral("dsl.mode"),
-                         QStringLiteral("app mode '%1' has no 'workflow' section; Flowbench opens "
-                                        "workflow and advanced-chat (chatflow) apps")
+                         DslText::tr("app mode '%1' has no 'workflow' section; Flowbench opens "
+                                     "workflow and advanced-chat (chatflow) apps")
                              .arg(mode),
                          at("/workflow"));
     }
     if (!w->is_object())
-        return makeError(QStringLiteral("dsl.type"), QStringLiteral("'workflow' must be a mapping"),
+        return makeError(QStringLiteral("dsl.type"), DslText::tr("'workflow' must be a mapping"),
                          at("/workflow"));
     Json workflow = std::move(*w);
     root.erase(w);
@@ -573,7 +573,7 @@ Result<Workflow> Workflow::fromJson(Json root, QStringList *warnings)
     auto g = workflow.find("graph");
     if (g == workflow.end() || !g->is_object())
         return makeError(QStringLiteral("dsl.missing"),
-                         QStringLiteral("'workflow.graph' is missing or not a mapping"),
+                         DslText::tr("'workflow.graph' is missing or not a mapping"),
                          at("/workflow/graph"));
     Json graph = std::move(*g);
     workflow.erase(g);
@@ -583,7 +583,7 @@ Result<Workflow> Workflow::fromJson(Json root, QStringList *warnings)
     if (auto n = graph.find("nodes"); n != graph.end()) {
         if (!n->is_array())
             return makeError(QStringLiteral("dsl.type"),
-                             QStringLiteral("'workflow.graph.nodes' must be a list"),
+                             DslText::tr("'workflow.graph.nodes' must be a list"),
                              at("/workflow/graph/nodes"));
         nodes.reserve(n->size());
         for (size_t i = 0; i < n->size(); ++i) {
@@ -591,16 +591,15 @@ Result<Workflow> Workflow::fromJson(Json root, QStringList *warnings)
             const std::string here = "/workflow/graph/nodes/" + std::to_string(i);
             if (!entry.is_object())
                 return makeError(QStringLiteral("dsl.type"),
-                                 QStringLiteral("node entry must be a mapping"), at(here));
+                                 DslText::tr("node entry must be a mapping"), at(here));
             const auto id = entry.find("id");
             if (id == entry.end() || !id->is_string())
                 return makeError(QStringLiteral("dsl.node"),
-                                 QStringLiteral("node needs a string 'id'"), at(here + "/id"));
+                                 DslText::tr("node needs a string 'id'"), at(here + "/id"));
             const auto data = entry.find("data");
             if (data != entry.end() && !data->is_object())
                 return makeError(QStringLiteral("dsl.type"),
-                                 QStringLiteral("node 'data' must be a mapping"),
-                                 at(here + "/data"));
+                                 DslText::tr("node 'data' must be a mapping"), at(here + "/data"));
             nodes.push_back(Node::fromJson(std::move(entry)));
         }
         graph.erase(n);
@@ -609,7 +608,7 @@ Result<Workflow> Workflow::fromJson(Json root, QStringList *warnings)
     if (auto e = graph.find("edges"); e != graph.end()) {
         if (!e->is_array())
             return makeError(QStringLiteral("dsl.type"),
-                             QStringLiteral("'workflow.graph.edges' must be a list"),
+                             DslText::tr("'workflow.graph.edges' must be a list"),
                              at("/workflow/graph/edges"));
         edges.reserve(e->size());
         for (size_t i = 0; i < e->size(); ++i) {
@@ -617,13 +616,13 @@ Result<Workflow> Workflow::fromJson(Json root, QStringList *warnings)
             const std::string here = "/workflow/graph/edges/" + std::to_string(i);
             if (!entry.is_object())
                 return makeError(QStringLiteral("dsl.type"),
-                                 QStringLiteral("edge entry must be a mapping"), at(here));
+                                 DslText::tr("edge entry must be a mapping"), at(here));
             for (const char *key : {"source", "target"}) {
                 const auto f = entry.find(key);
                 if (f == entry.end() || !f->is_string())
                     return makeError(
                         QStringLiteral("dsl.edge"),
-                        QStringLiteral("edge needs a string '%1'").arg(QLatin1String(key)),
+                        DslText::tr("edge needs a string '%1'").arg(QLatin1String(key)),
                         at(here + "/" + key));
             }
             for (const char *key : {"id", "sourceHandle"}) {
@@ -631,7 +630,7 @@ Result<Workflow> Workflow::fromJson(Json root, QStringList *warnings)
                 if (f != entry.end() && !f->is_string() && !f->is_null())
                     return makeError(
                         QStringLiteral("dsl.edge"),
-                        QStringLiteral("edge '%1' must be a string").arg(QLatin1String(key)),
+                        DslText::tr("edge '%1' must be a string").arg(QLatin1String(key)),
                         at(here + "/" + key));
             }
             edges.push_back(Edge::fromJson(std::move(entry)));

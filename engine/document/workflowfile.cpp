@@ -1,4 +1,5 @@
 #include "dslio.h"
+#include "dsltext.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -114,11 +115,11 @@ Result<LoadedWorkflow> loadWorkflowFile(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return makeError(QStringLiteral("io.read"),
-                         QStringLiteral("cannot open: %1").arg(file.errorString()),
+                         DslText::tr("cannot open: %1").arg(file.errorString()),
                          SourceLocation{path, 0, 0, {}});
     if (file.size() > static_cast<qint64>(kMaxDslBytes))
         return makeError(QStringLiteral("dsl.size"),
-                         QStringLiteral("file is %1 bytes; the limit is 10 MiB").arg(file.size()),
+                         DslText::tr("file is %1 bytes; the limit is 10 MiB").arg(file.size()),
                          SourceLocation{path, 0, 0, {}});
     const QByteArray text = file.readAll();
     return loadWorkflowText(text, formatForPath(path), path);
@@ -131,11 +132,11 @@ Result<void> saveWorkflowFile(const Workflow &workflow, const QString &path, Fil
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return makeError(QStringLiteral("io.write"),
-                         QStringLiteral("cannot write: %1").arg(file.errorString()),
+                         DslText::tr("cannot write: %1").arg(file.errorString()),
                          SourceLocation{path, 0, 0, {}});
     if (file.write(bytes) != bytes.size() || !file.commit())
         return makeError(QStringLiteral("io.write"),
-                         QStringLiteral("cannot write: %1").arg(file.errorString()),
+                         DslText::tr("cannot write: %1").arg(file.errorString()),
                          SourceLocation{path, 0, 0, {}});
     return {};
 }

@@ -3,6 +3,7 @@
 // indentation) matches what Dify accepts; it is also ~9x faster than yaml-cpp's scanner here
 // (tests/bench/bench_load). yaml-cpp writes YAML (yamlwriter.cpp).
 #include "dslio.h"
+#include "dsltext.h"
 
 #include "core/utf8.h"
 
@@ -260,18 +261,17 @@ public:
         const auto it = m_anchors.find(anchor);
         if (it == m_anchors.end()) {
             fail(QStringLiteral("yaml.alias"),
-                 QStringLiteral("unknown alias '*%1'").arg(QString::fromStdString(anchor)), mark);
+                 DslText::tr("unknown alias '*%1'").arg(QString::fromStdString(anchor)), mark);
             return;
         }
         m_count += countValues(it->second);
         if (m_count > kMaxValues) {
             fail(QStringLiteral("yaml.size"),
-                 QStringLiteral("aliases expand to more than %1 values").arg(kMaxValues), mark);
+                 DslText::tr("aliases expand to more than %1 values").arg(kMaxValues), mark);
             return;
         }
         if (expectKey()) {
-            fail(QStringLiteral("yaml.key"), QStringLiteral("an alias cannot be a mapping key"),
-                 mark);
+            fail(QStringLiteral("yaml.key"), DslText::tr("an alias cannot be a mapping key"), mark);
             return;
         }
         Json copy = it->second;
@@ -285,8 +285,8 @@ public:
             return;
         if (hasUnicodeNoncharacter(value)) {
             fail(QStringLiteral("yaml.noncharacter"),
-                 QStringLiteral("a string holds U+FFFE or U+FFFF, Unicode noncharacters that "
-                                "YAML (and so Dify) cannot carry"),
+                 DslText::tr("a string holds U+FFFE or U+FFFF, Unicode noncharacters that "
+                             "YAML (and so Dify) cannot carry"),
                  mark);
             return;
         }
@@ -295,7 +295,7 @@ public:
             std::string key(value);
             if (f.value->contains(key)) {
                 fail(QStringLiteral("yaml.duplicate-key"),
-                     QStringLiteral("duplicate key '%1'").arg(QString::fromStdString(key)), mark);
+                     DslText::tr("duplicate key '%1'").arg(QString::fromStdString(key)), mark);
                 return;
             }
             f.key = std::move(key);
@@ -317,7 +317,7 @@ public:
                             || (t.ends_with("null") && v.is_null());
             if (!ok) {
                 fail(QStringLiteral("yaml.tag"),
-                     QStringLiteral("'%1' is not a valid !!%2")
+                     DslText::tr("'%1' is not a valid !!%2")
                          .arg(QString::fromUtf8(value.data(), qsizetype(value.size())),
                               QString::fromUtf8(t.substr(t.rfind(':') + 1).data(),
                                                 qsizetype(t.size() - t.rfind(':') - 1))),
@@ -326,14 +326,14 @@ public:
             }
         } else {
             fail(QStringLiteral("yaml.tag"),
-                 QStringLiteral("unsupported YAML tag '%1'").arg(QString::fromUtf8(tag)), mark);
+                 DslText::tr("unsupported YAML tag '%1'").arg(QString::fromUtf8(tag)), mark);
             return;
         }
         if (v.is_number_float() && !std::isfinite(v.get<double>())) {
             // JSON (and so Dify's database) cannot hold them: say so instead of losing them.
             fail(QStringLiteral("yaml.number"),
-                 QStringLiteral("'%1' (infinity or NaN) cannot be stored in a workflow; quote it "
-                                "to keep it as text")
+                 DslText::tr("'%1' (infinity or NaN) cannot be stored in a workflow; quote it "
+                             "to keep it as text")
                      .arg(QString::fromUtf8(value.data(), qsizetype(value.size()))),
                  mark);
             return;
@@ -349,17 +349,16 @@ public:
         if (!t.empty() && t != "!" && t != "tag:yaml.org,2002:map"
             && t != "tag:yaml.org,2002:seq") {
             fail(QStringLiteral("yaml.tag"),
-                 QStringLiteral("unsupported YAML tag '%1'").arg(QString::fromUtf8(tag)), mark);
+                 DslText::tr("unsupported YAML tag '%1'").arg(QString::fromUtf8(tag)), mark);
             return;
         }
         if (expectKey()) {
             fail(QStringLiteral("yaml.key"),
-                 QStringLiteral("a %1 cannot be a mapping key").arg(QLatin1String(what)), mark);
+                 DslText::tr("a %1 cannot be a mapping key").arg(QLatin1String(what)), mark);
             return;
         }
         if (m_stack.size() > 512) {
-            fail(QStringLiteral("yaml.depth"), QStringLiteral("nesting deeper than 512 levels"),
-                 mark);
+            fail(QStringLiteral("yaml.depth"), DslText::tr("nesting deeper than 512 levels"), mark);
             return;
         }
         ++m_count;
@@ -453,7 +452,7 @@ private:
         if (failure)
             return;
         if (++m_count > kMaxValues) {
-            fail(QStringLiteral("yaml.size"), QStringLiteral("more than %1 values").arg(kMaxValues),
+            fail(QStringLiteral("yaml.size"), DslText::tr("more than %1 values").arg(kMaxValues),
                  mark);
             return;
         }
@@ -508,12 +507,12 @@ Result<void> runParser(std::string_view text, JsonBuilder &builder, const QStrin
 {
     if (text.size() > kMaxDslBytes)
         return makeError(QStringLiteral("dsl.size"),
-                         QStringLiteral("file is %1 bytes; the limit is 10 MiB").arg(text.size()),
+                         DslText::tr("file is %1 bytes; the limit is 10 MiB").arg(text.size()),
                          SourceLocation{fileName, 0, 0, {}});
     if (const auto bad = firstInvalidUtf8(text); bad != std::string_view::npos) {
         const LineColumn lc = lineColumnAt(text, bad);
         return makeError(QStringLiteral("yaml.encoding"),
-                         QStringLiteral("invalid UTF-8 (byte 0x%1 at offset %2)")
+                         DslText::tr("invalid UTF-8 (byte 0x%1 at offset %2)")
                              .arg(static_cast<unsigned char>(text[bad]), 2, 16, QLatin1Char('0'))
                              .arg(bad),
                          SourceLocation{fileName, lc.line, lc.column, {}});
@@ -530,7 +529,7 @@ Result<void> runParser(std::string_view text, JsonBuilder &builder, const QStrin
                 message += QStringLiteral(" (%1)").arg(
                     textOf(reinterpret_cast<const yaml_char_t *>(p->context)));
             if (message.isEmpty())
-                message = QStringLiteral("invalid YAML");
+                message = DslText::tr("invalid YAML");
             return makeError(QStringLiteral("yaml.syntax"), message,
                              locationOf(fileName, markOf(p->problem_mark)));
         }
@@ -541,7 +540,7 @@ Result<void> runParser(std::string_view text, JsonBuilder &builder, const QStrin
             if (++documents > 1) {
                 yaml_event_delete(&event);
                 return makeError(QStringLiteral("yaml.documents"),
-                                 QStringLiteral("more than one YAML document in the file"),
+                                 DslText::tr("more than one YAML document in the file"),
                                  locationOf(fileName, mark));
             }
             break;
@@ -585,7 +584,7 @@ Result<void> runParser(std::string_view text, JsonBuilder &builder, const QStrin
     }
     if (!sawRoot)
         return makeError(QStringLiteral("yaml.empty"),
-                         QStringLiteral("the file holds no YAML document"),
+                         DslText::tr("the file holds no YAML document"),
                          SourceLocation{fileName, 0, 0, {}});
     return {};
 }
