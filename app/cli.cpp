@@ -34,6 +34,10 @@ void printUsage(QTextStream &s)
          "       flowbench convert IN OUT [--deploy] [--keep-secrets]\n"
          "                                             Dify YAML <-> native JSON <-> deployment "
          "JSON\n"
+         "       flowbench run FILE [--inputs JSON|@file] [--query TEXT] [--files PATH...]\n"
+         "                     [--conversation-var NAME=JSON]... [--pin NODE_ID=JSON|@file]...\n"
+         "                     [--fail NODE_ID=MESSAGE]... [--break NODE_ID]... [--events -|FILE]\n"
+         "                     [--max-steps N] [--timeout S] [--replay RUN_ID]\n"
          "       flowbench --screenshot OUT.png [FILE] save a picture of the window\n"
          "       flowbench --version\n";
     s.flush();
@@ -153,6 +157,7 @@ bool isCliCommand(const QStringList &arguments)
         return false;
     const QString &cmd = arguments.at(1);
     return cmd == QLatin1String("validate") || cmd == QLatin1String("convert")
+           || cmd == QLatin1String("run")
            || cmd == QLatin1String("--version") || cmd == QLatin1String("-v")
            || cmd == QLatin1String("--help") || cmd == QLatin1String("-h")
            || cmd == QLatin1String("help");
@@ -171,6 +176,8 @@ int runCli(const QStringList &arguments)
         return validateCommand(rest);
     if (cmd == QLatin1String("convert"))
         return convertCommand(rest);
+    if (cmd == QLatin1String("run"))
+        return runCommand(rest);
     printUsage(out());
     return cmd.startsWith(QLatin1String("-h")) || cmd == QLatin1String("help")
                    || cmd == QLatin1String("--help")

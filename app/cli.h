@@ -8,8 +8,10 @@ namespace flowbench::app {
 //
 //   flowbench validate FILE          0 valid (warnings printed), 1 problems, 2 unreadable
 //   flowbench convert IN OUT [--deploy] [--keep-secrets]
+//   flowbench run FILE [...]             0 succeeded/partial, 1 failed/stopped, 2 unusable
 //   flowbench --version
 bool isCliCommand(const QStringList &arguments);
+int runCommand(const QStringList &args); // `flowbench run` (clirun.cpp)
 int runCli(const QStringList &arguments);
 
 } // namespace flowbench::app
