@@ -2,6 +2,31 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AnswerText</name>
+    <message>
+        <source>The answer must be text, not %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IfElseText</name>
+    <message>
+        <source>The cases must be a list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A case must be an object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StoreText</name>
+    <message>
+        <source>the recording has no result for this node (the run ended while it ran)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>flowbench::app::EditCommand</name>
     <message>
         <source>Edit</source>
@@ -622,6 +647,519 @@
     <message>
         <source>&apos;%1&apos; has no output &apos;%2&apos; (it offers: %3)</source>
         <translation>&apos;%1&apos; 没有输出 &apos;%2&apos;（可用输出：%3）</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes</name>
+    <message>
+        <source>invalid literal for int() with base 10: &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot convert float NaN to integer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot convert float infinity to integer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>int() cannot convert a value of type %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not convert string to float: &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>float() cannot convert a value of type %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected true, false, 1 or 0 for a boolean, got %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value must be a string or an array, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value must be a string, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the expected value must be a string, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value must be a string or a boolean, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value must be a number or a boolean, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value must be a number, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot convert &apos;%1&apos; to a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot convert a value of type %1 to a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the expected value must be an array, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;in &lt;string&gt;&apos; requires a string, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unhashable type: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a value of type %1 is not iterable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;all of&apos; needs a list of expected values, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unsupported operator &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file sub-conditions must be a list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a file sub-condition must be an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a file attribute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the expected extension must be a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Condition &apos;%1&apos; on %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The conditions must be a list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Condition %1 is not an object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Variable %1 not found (condition &apos;%2&apos;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a file sub-condition is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid condition: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot compare %1 with a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid key: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid filter value: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File filter expects a string value, got %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Boolean filter expects a boolean value, got %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid serial index: must be &gt;= 1, got %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid serial index: must be &lt;= %1, got %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid order key: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot order by size: a file has no size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is required in input form</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(type &apos;%1&apos;) %2 in input form must be a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in input form must be a number, not %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in input form must be a valid number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in input form must be one of the following: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in input form must be less than %2 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in input form must be a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in input form must be a list of files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in input form must be less than %2 files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in input form must be a dict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The JSON schema of %1 is not valid JSON: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::AnswerNode</name>
+    <message>
+        <source>Invalid node data: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::AssignerNode</name>
+    <message>
+        <source>Invalid node data: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::CodeNode</name>
+    <message>
+        <source>Invalid node data: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No Python worker is available.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The code language is missing: use python3 or javascript.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsupported code language: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::DocumentExtractorNode</name>
+    <message>
+        <source>Failed to decode or parse JSON file: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed to extract text from PDF: the file is not a readable PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed to extract text from PDF: the file is password-protected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed to extract text from PDF: the file has no pages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed to extract text from DOCX: word/document.xml is malformed: %1 (line %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed to extract text from DOCX: the document has no body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed to extract text from DOCX: the file is not a ZIP archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed to extract text from DOCX: &apos;%1&apos; is missing or unreadable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsupported Extension Type: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsupported MIME type: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unable to determine file type: MIME type or file extension is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsupported Extension Type: %1 (Flowbench cannot extract text from this format)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The document-extractor node&apos;s data is malformed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>variable_selector is not set: choose the file variable to extract text from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File variable not found for selector: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Variable %1 is not a file or a list of files (it is %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error downloading file: no network access for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error downloading file: %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP status %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error downloading file: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (file &apos;%2&apos;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::EndNode</name>
+    <message>
+        <source>Invalid node data: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::FileContent</name>
+    <message>
+        <source>file &apos;%1&apos; has no url to read its content from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>file &apos;%1&apos; has a data: URL without a &apos;,&apos; before its content</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>file &apos;%1&apos; has a data: URL whose base64 content is invalid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>file &apos;%1&apos; is at &apos;%2&apos;, which is not a data: or file:// URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read file &apos;%1&apos; at %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 KB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 MB</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::HttpRequestNode</name>
+    <message>
+        <source>form-data field &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid http method &apos;%1&apos;: method must be one of get, post, put, patch, delete, head or options</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>url is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>url should start with http:// or https:// (got &apos;%1&apos;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>url &apos;%1&apos; is not a valid URL: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>authorization config is required for api-key authorization</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API key is required for authorization but was empty. Please provide a valid API key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 body type should have exactly one item, but has %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The body is not valid JSON; it was sent as rendered.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot fetch file with selector %1: the binary body needs a file variable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown body type &apos;%1&apos;: expected none, form-data, x-www-form-urlencoded, raw-text, json or binary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP request %1 %2 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The http-request node&apos;s data is malformed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: no network access is available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: no connection within %2 s (connect timeout)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the request body could not be sent within %2 s (write timeout)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: no response data for %2 s (read timeout)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 size is too large, max size is %2, but current size is %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation type="unfinished">文本</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished">文件</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request failed with status code %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot store the response file at %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::IfElseNode</name>
+    <message>
+        <source>Invalid node data: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::JsRunner</name>
+    <message>
+        <source> (line %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The code ran too long: it exceeded %1 ms.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The code used too much memory (more than %1 MB).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ReferenceError: main is not defined (the code must define function main)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>main() must return an object, got %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The result cannot be converted to JSON: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The result cannot be converted to JSON.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::ListOperatorNode</name>
+    <message>
+        <source>Invalid node data: %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1656,6 +2194,47 @@
     </message>
 </context>
 <context>
+    <name>flowbench::nodes::StartNode</name>
+    <message>
+        <source>Invalid node data: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON schemas cannot be checked: the Python worker is not available.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON object for &apos;%1&apos; could not be checked against its schema: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON object for &apos;%1&apos; does not match schema: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::TemplateTransformNode</name>
+    <message>
+        <source>Invalid node data: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No Python worker is available.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The template produced no text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::VariableAggregatorNode</name>
+    <message>
+        <source>Invalid node data: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>flowbench::panels::OutlinePanel</name>
     <message>
         <source>Node</source>
@@ -1703,6 +2282,253 @@
     <message>
         <source>No problems found.</source>
         <translation>未发现问题。</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::runtime::GraphEngine</name>
+    <message>
+        <source>the workflow cannot run: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no node &apos;%1&apos; to start from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the workflow has no start node</source>
+        <translation type="unfinished">工作流缺少开始节点</translation>
+    </message>
+    <message>
+        <source>node &apos;%1&apos; (%2) is of a kind Flowbench cannot run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 nodes are not available yet: endpoint support arrives with the LLM client (pin this node&apos;s output to run the rest of the workflow)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>node kind &apos;%1&apos; cannot run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Aborted: Maximum execution steps exceeded: %1 &gt; %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>iterator %1 is not a list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the iteration has no start node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the loop has no start node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Aborted: Maximum execution time exceeded: %1s &gt; %2s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped by the user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>variables can be edited only while paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a variable needs a node and a name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds %2; the new value is %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::runtime::PythonWorkerPool</name>
+    <message>
+        <source>Install python3 and python3-jinja2 (scripts/install-deps does).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>python3 was not found on PATH.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Python worker script is missing from the build.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The result is too large (more than %1 MB).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Python worker crashed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Python worker exited with status %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Python could not be started (%1: %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The code ran too long: it exceeded %1 ms.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::runtime::SingleNodeRun</name>
+    <message>
+        <source>node kind &apos;%1&apos; cannot run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::store::RunStore</name>
+    <message>
+        <source>unknown database error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open the run store %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot prepare the run store&apos;s queries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the run store is closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot delete run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>there is no recorded run &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the Qt SQLite driver is not installed (libqt6sql6-sqlite)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a Flowbench run store or is damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was written by a newer Flowbench (run store schema version %2; this version reads up to %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot use the run store %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot create the run store %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the run ended without finishing (its engine was destroyed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run %1 is still being recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run %1 has no workflow snapshot</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>runtime</name>
+    <message>
+        <source>The items must be a list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An item must be an object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Variable %1 not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operation %1 is not supported for type %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input type variable is not supported for operation %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input type constant is not supported for operation %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid input value %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A variable of type %1 cannot be cleared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>assigned variable not found: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>input value not found: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot append to %1: it is a %2, not an array</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown write mode &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Variable not found for selector: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Variable %1 is not an array of strings, numbers, booleans or files, actual type: %2</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

@@ -273,6 +273,7 @@ struct GraphEngine::Private
     std::unique_ptr<QNetworkAccessManager> ownNetwork;
     std::unique_ptr<PythonWorkerPool> ownPython;
     quint64 executionCounter = 0;
+    QString executionPrefix; // "<run id head>-", so ids are cheap to make
 
     // ---- response streaming (§9.3), top level only ----
     struct Segment
@@ -684,7 +685,7 @@ void GraphEngine::Private::startNode(Frame *f, int node)
     x->engine = this;
     x->frame = f;
     x->node = node;
-    x->executionId = QStringLiteral("%1-%2").arg(q->m_runId.left(8)).arg(++executionCounter);
+    x->executionId = executionPrefix + QString::number(++executionCounter);
     x->startedMs = nowMs();
     executions.emplace(x, std::move(owned));
 
@@ -1699,6 +1700,7 @@ void GraphEngine::start()
         return;
     }
     m_status = RunStatus::Running;
+    d->executionPrefix = m_runId.left(8) + QLatin1Char('-');
     d->initPool();
     d->top = d->makeFrame(d->rootNode, &d->pool, nullptr);
     d->top->topLevel = true;

@@ -1,6 +1,8 @@
 // The command line is a contract: drive the real `flowbench` binary and check exit codes,
 // output formats, and that a failed conversion writes nothing.
 #include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -15,10 +17,18 @@ struct Run
     QString err;
 };
 
-Run flowbench(const QStringList &args)
+QString g_runStore; // runs go to a store in the test's temporary folder
+
+Run flowbench(const QStringList &args, const QByteArray &stdinText = {})
 {
     QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!g_runStore.isEmpty())
+        env.insert(QStringLiteral("FLOWBENCH_RUN_STORE"), g_runStore);
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(FLOWBENCH_BINARY), args);
+    p.write(stdinText);
+    p.closeWriteChannel();
     p.waitForFinished(60000);
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
             QString::fromUtf8(p.readAllStandardOutput()),
@@ -50,7 +60,14 @@ class TestCli : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { g_runStore = m_dir.filePath(QStringLiteral("runs.sqlite")); }
     void version();
+    void runPrintsResult();
+    void runFailedAndUnusable();
+    void runEventsAsJsonLines();
+    void runPinFailAndConversation();
+    void runReplay();
+    void runBreakpointStepper();
     void validateFixturesExitZero();
     void validateReportsProblemsWithLocations();
     void validateUnreadable_data();
@@ -211,6 +228,177 @@ void TestCli::screenshotOfBadFileFailsCleanly()
         = flowbench({QStringLiteral("--screenshot"), m_dir.filePath(QStringLiteral("x.png")), bad});
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains(QStringLiteral("Invalid version type")));
+}
+
+namespace {
+
+QJsonObject lastJson(const QString &out)
+{
+    const QStringList lines = out.trimmed().split(QLatin1Char('\n'));
+    return QJsonDocument::fromJson(lines.last().toUtf8()).object();
+}
+
+} // namespace
+
+void TestCli::runPrintsResult()
+{
+    const Run r
+        = flowbench({QStringLiteral("run"), fixture("conditional_hello_branching_workflow.yml"),
+                     QStringLiteral("--inputs"), QStringLiteral(R"({"query": "hello there"})")});
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = lastJson(r.out);
+    QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    QCOMPARE(o.value(QStringLiteral("outputs")).toObject().value(QStringLiteral("true")).toString(),
+             QStringLiteral("hello there"));
+    QVERIFY(o.value(QStringLiteral("error")).isNull());
+    for (const char *key : {"exceptions_count", "elapsed_ms", "total_tokens", "run_id"})
+        QVERIFY2(o.contains(QLatin1String(key)), key);
+    // --inputs @file works too.
+    const QString inputs = m_dir.filePath(QStringLiteral("inputs.json"));
+    write(inputs, R"({"query": "bye"})");
+    const Run f
+        = flowbench({QStringLiteral("run"), fixture("conditional_hello_branching_workflow.yml"),
+                     QStringLiteral("--inputs"), QLatin1Char('@') + inputs});
+    QCOMPARE(f.code, 0);
+    QCOMPARE(lastJson(f.out)
+                 .value(QStringLiteral("outputs"))
+                 .toObject()
+                 .value(QStringLiteral("false"))
+                 .toString(),
+             QStringLiteral("bye"));
+}
+
+void TestCli::runFailedAndUnusable()
+{
+    // An LLM node that cannot run yet fails the run: exit 1 with the error in the JSON.
+    const Run failed = flowbench({QStringLiteral("run"), fixture("basic_chatflow.yml"),
+                                  QStringLiteral("--query"), QStringLiteral("hi")});
+    QCOMPARE(failed.code, 1);
+    const QJsonObject o = lastJson(failed.out);
+    QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+    QVERIFY(o.value(QStringLiteral("error")).toString().contains(QStringLiteral("llm")));
+    // Unusable arguments and invalid files: exit 2, nothing on stdout.
+    for (const QStringList &args :
+         {QStringList{QStringLiteral("run")},
+          QStringList{QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                      QStringLiteral("--inputs"), QStringLiteral("{bad")},
+          QStringList{QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                      QStringLiteral("--bogus")},
+          QStringList{QStringLiteral("run"), m_dir.filePath(QStringLiteral("missing.yml"))}}) {
+        const Run r = flowbench(args);
+        QVERIFY2(r.code == 2, qPrintable(args.join(QLatin1Char(' '))));
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(!r.err.isEmpty());
+    }
+    QByteArray yaml = read(fixture("conditional_hello_branching_workflow.yml"));
+    yaml.replace("sourceHandle: 'false'", "sourceHandle: 'maybe'");
+    const QString bad = m_dir.filePath(QStringLiteral("invalid.yml"));
+    write(bad, yaml);
+    QCOMPARE(flowbench({QStringLiteral("run"), bad}).code, 2);
+}
+
+void TestCli::runEventsAsJsonLines()
+{
+    const QString eventsFile = m_dir.filePath(QStringLiteral("events.jsonl"));
+    const Run r = flowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                             QStringLiteral("--inputs"), QStringLiteral(R"({"query": "q"})"),
+                             QStringLiteral("--events"), QStringLiteral("-")});
+    QCOMPARE(r.code, 0);
+    QStringList types;
+    for (const QString &line : r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        types << QJsonDocument::fromJson(line.toUtf8())
+                     .object()
+                     .value(QStringLiteral("event"))
+                     .toString();
+    QCOMPARE(types,
+             (QStringList{QStringLiteral("run_started"), QStringLiteral("node_started"),
+                          QStringLiteral("node_stream_chunk"), QStringLiteral("node_succeeded"),
+                          QStringLiteral("node_started"), QStringLiteral("node_succeeded"),
+                          QStringLiteral("run_succeeded")}));
+    QCOMPARE(flowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                        QStringLiteral("--inputs"), QStringLiteral(R"({"query": "q"})"),
+                        QStringLiteral("--events"), eventsFile})
+                 .code,
+             0);
+    QCOMPARE(read(eventsFile).count('\n'), 7);
+}
+
+void TestCli::runPinFailAndConversation()
+{
+    const Run pinned
+        = flowbench({QStringLiteral("run"), fixture("basic_chatflow.yml"),
+                     QStringLiteral("--query"), QStringLiteral("hi"), QStringLiteral("--pin"),
+                     QStringLiteral(R"(llm={"text": "pinned answer"})")});
+    QCOMPARE(pinned.code, 0);
+    QCOMPARE(lastJson(pinned.out)
+                 .value(QStringLiteral("outputs"))
+                 .toObject()
+                 .value(QStringLiteral("answer"))
+                 .toString(),
+             QStringLiteral("pinned answer"));
+    // --fail on a node without an error strategy fails the run with that message.
+    const Run forced = flowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                                  QStringLiteral("--inputs"), QStringLiteral(R"({"query": "q"})"),
+                                  QStringLiteral("--fail"), QStringLiteral("1754154034161=kaput")});
+    QCOMPARE(forced.code, 1);
+    QCOMPARE(lastJson(forced.out).value(QStringLiteral("error")).toString(),
+             QStringLiteral("kaput"));
+    // A conversation variable carried in from an earlier turn.
+    const Run conv
+        = flowbench({QStringLiteral("run"), fixture("test_streaming_conversation_variables.yml"),
+                     QStringLiteral("--query"), QStringLiteral("turn two"),
+                     QStringLiteral("--conversation-var"), QStringLiteral(R"(str="carried")")});
+    QCOMPARE(conv.code, 0);
+    QCOMPARE(lastJson(conv.out)
+                 .value(QStringLiteral("outputs"))
+                 .toObject()
+                 .value(QStringLiteral("answer"))
+                 .toString(),
+             QStringLiteral("turn two")); // the assigner overwrites it with the query
+}
+
+void TestCli::runReplay()
+{
+    const Run first = flowbench(
+        {QStringLiteral("run"), fixture("iteration_flatten_output_enabled_workflow.yml")});
+    QCOMPARE(first.code, 0);
+    const QJsonObject a = lastJson(first.out);
+    const Run replay = flowbench(
+        {QStringLiteral("run"), fixture("iteration_flatten_output_enabled_workflow.yml"),
+         QStringLiteral("--replay"), a.value(QStringLiteral("run_id")).toString()});
+    QCOMPARE(replay.code, 0);
+    const QJsonObject b = lastJson(replay.out);
+    QCOMPARE(b.value(QStringLiteral("outputs")), a.value(QStringLiteral("outputs")));
+    QVERIFY(b.value(QStringLiteral("run_id")) != a.value(QStringLiteral("run_id")));
+    const Run unknown
+        = flowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                     QStringLiteral("--replay"), QStringLiteral("no-such-run")});
+    QCOMPARE(unknown.code, 2);
+}
+
+void TestCli::runBreakpointStepper()
+{
+    // Pause before the end node, show the pool, continue on Enter.
+    const Run r = flowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                             QStringLiteral("--inputs"), QStringLiteral(R"({"query": "stepped"})"),
+                             QStringLiteral("--break"), QStringLiteral("1754154034161")},
+                            "\n");
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("paused before 1754154034161")), qPrintable(r.err));
+    QVERIFY(r.err.contains(QStringLiteral("\"stepped\""))); // the pool was printed
+    QCOMPARE(lastJson(r.out)
+                 .value(QStringLiteral("outputs"))
+                 .toObject()
+                 .value(QStringLiteral("query"))
+                 .toString(),
+             QStringLiteral("stepped"));
+    // "q" stops the run there: exit 1, status stopped.
+    const Run q = flowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                             QStringLiteral("--inputs"), QStringLiteral(R"({"query": "x"})"),
+                             QStringLiteral("--break"), QStringLiteral("1754154034161")},
+                            "q\n");
+    QCOMPARE(q.code, 1);
+    QCOMPARE(lastJson(q.out).value(QStringLiteral("status")).toString(), QStringLiteral("stopped"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
