@@ -2,31 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>AnswerText</name>
-    <message>
-        <source>The answer must be text, not %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>IfElseText</name>
-    <message>
-        <source>The cases must be a list.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A case must be an object.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>StoreText</name>
-    <message>
-        <source>the recording has no result for this node (the run ended while it ran)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>flowbench::app::EditCommand</name>
     <message>
         <source>Edit</source>
@@ -650,516 +625,552 @@
     </message>
 </context>
 <context>
-    <name>flowbench::nodes</name>
-    <message>
-        <source>invalid literal for int() with base 10: &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot convert float NaN to integer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot convert float infinity to integer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>int() cannot convert a value of type %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>could not convert string to float: &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>float() cannot convert a value of type %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>expected true, false, 1 or 0 for a boolean, got %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the value must be a string or an array, not %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the value must be a string, not %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the expected value must be a string, not %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the value must be a string or a boolean, not %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the value must be a number or a boolean, not %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the value must be a number, not %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot convert &apos;%1&apos; to a number</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot convert a value of type %1 to a number</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the expected value must be an array, not %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&apos;in &lt;string&gt;&apos; requires a string, not %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>unhashable type: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>a value of type %1 is not iterable</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&apos;all of&apos; needs a list of expected values, not %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>unsupported operator &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the file sub-conditions must be a list</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>a file sub-condition must be an object</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&apos;%1&apos; is not a file attribute</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the expected extension must be a string</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Condition &apos;%1&apos; on %2: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The conditions must be a list.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Condition %1 is not an object.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Variable %1 not found (condition &apos;%2&apos;).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>a file sub-condition is required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Invalid condition: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot compare %1 with a number</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Invalid key: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Invalid filter value: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>File filter expects a string value, got %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Boolean filter expects a boolean value, got %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Invalid serial index: must be &gt;= 1, got %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Invalid serial index: must be &lt;= %1, got %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Invalid order key: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot order by size: a file has no size</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 is required in input form</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>(type &apos;%1&apos;) %2 in input form must be a string</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 in input form must be a number, not %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 in input form must be a valid number</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 in input form must be one of the following: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 in input form must be less than %2 characters</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 in input form must be a file</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 in input form must be a list of files</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 in input form must be less than %2 files</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 in input form must be a dict</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The JSON schema of %1 is not valid JSON: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>flowbench::nodes::AnswerNode</name>
     <message>
         <source>Invalid node data: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>节点数据无效：%1</translation>
+    </message>
+    <message>
+        <source>The answer must be text, not %1.</source>
+        <translation>回复必须是文本，而不是 %1。</translation>
     </message>
 </context>
 <context>
     <name>flowbench::nodes::AssignerNode</name>
     <message>
         <source>Invalid node data: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>节点数据无效：%1</translation>
+    </message>
+    <message>
+        <source>The items must be a list.</source>
+        <translation>赋值操作必须是列表。</translation>
+    </message>
+    <message>
+        <source>An item must be an object.</source>
+        <translation>每个赋值操作都必须是对象。</translation>
+    </message>
+    <message>
+        <source>Variable %1 not found</source>
+        <translation>未找到变量 %1</translation>
+    </message>
+    <message>
+        <source>Operation %1 is not supported for type %2</source>
+        <translation>类型 %2 不支持操作 %1</translation>
+    </message>
+    <message>
+        <source>Input type variable is not supported for operation %1</source>
+        <translation>操作 %1 不支持以变量作为输入</translation>
+    </message>
+    <message>
+        <source>Input type constant is not supported for operation %1</source>
+        <translation>操作 %1 不支持以常量作为输入</translation>
+    </message>
+    <message>
+        <source>Invalid input value %1</source>
+        <translation>无效的输入值 %1</translation>
+    </message>
+    <message>
+        <source>A variable of type %1 cannot be cleared</source>
+        <translation>%1 类型的变量无法清空</translation>
+    </message>
+    <message>
+        <source>assigned variable not found: %1</source>
+        <translation>未找到被赋值的变量：%1</translation>
+    </message>
+    <message>
+        <source>input value not found: %1</source>
+        <translation>未找到输入值：%1</translation>
+    </message>
+    <message>
+        <source>Cannot append to %1: it is a %2, not an array</source>
+        <translation>无法追加到 %1：它是 %2，而不是数组</translation>
+    </message>
+    <message>
+        <source>Unknown write mode &apos;%1&apos;</source>
+        <translation>未知的写入模式 &apos;%1&apos;</translation>
     </message>
 </context>
 <context>
     <name>flowbench::nodes::CodeNode</name>
     <message>
         <source>Invalid node data: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>节点数据无效：%1</translation>
     </message>
     <message>
         <source>No Python worker is available.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可用的 Python 工作进程。</translation>
     </message>
     <message>
         <source>The code language is missing: use python3 or javascript.</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少代码语言：请使用 python3 或 javascript。</translation>
     </message>
     <message>
         <source>Unsupported code language: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>不支持的代码语言：%1</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::Conditions</name>
+    <message>
+        <source>invalid literal for int() with base 10: &apos;%1&apos;</source>
+        <translation>int() 的十进制字面值无效：&apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>cannot convert float NaN to integer</source>
+        <translation>无法将浮点数 NaN 转换为整数</translation>
+    </message>
+    <message>
+        <source>cannot convert float infinity to integer</source>
+        <translation>无法将浮点数无穷大转换为整数</translation>
+    </message>
+    <message>
+        <source>int() cannot convert a value of type %1</source>
+        <translation>int() 无法转换 %1 类型的值</translation>
+    </message>
+    <message>
+        <source>could not convert string to float: &apos;%1&apos;</source>
+        <translation>无法将字符串转换为浮点数：&apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>float() cannot convert a value of type %1</source>
+        <translation>float() 无法转换 %1 类型的值</translation>
+    </message>
+    <message>
+        <source>expected true, false, 1 or 0 for a boolean, got %1</source>
+        <translation>布尔值应为 true、false、1 或 0，实际为 %1</translation>
+    </message>
+    <message>
+        <source>the value must be a string or an array, not %1</source>
+        <translation>值必须是字符串或数组，而不是 %1</translation>
+    </message>
+    <message>
+        <source>the value must be a string, not %1</source>
+        <translation>值必须是字符串，而不是 %1</translation>
+    </message>
+    <message>
+        <source>the expected value must be a string, not %1</source>
+        <translation>比较值必须是字符串，而不是 %1</translation>
+    </message>
+    <message>
+        <source>the value must be a string or a boolean, not %1</source>
+        <translation>值必须是字符串或布尔值，而不是 %1</translation>
+    </message>
+    <message>
+        <source>the value must be a number or a boolean, not %1</source>
+        <translation>值必须是数字或布尔值，而不是 %1</translation>
+    </message>
+    <message>
+        <source>the value must be a number, not %1</source>
+        <translation>值必须是数字，而不是 %1</translation>
+    </message>
+    <message>
+        <source>cannot convert &apos;%1&apos; to a number</source>
+        <translation>无法将 &apos;%1&apos; 转换为数字</translation>
+    </message>
+    <message>
+        <source>cannot convert a value of type %1 to a number</source>
+        <translation>无法将 %1 类型的值转换为数字</translation>
+    </message>
+    <message>
+        <source>the expected value must be an array, not %1</source>
+        <translation>比较值必须是数组，而不是 %1</translation>
+    </message>
+    <message>
+        <source>&apos;in &lt;string&gt;&apos; requires a string, not %1</source>
+        <translation>&apos;in &lt;string&gt;&apos; 需要字符串，而不是 %1</translation>
+    </message>
+    <message>
+        <source>unhashable type: %1</source>
+        <translation>不可哈希的类型：%1</translation>
+    </message>
+    <message>
+        <source>a value of type %1 is not iterable</source>
+        <translation>%1 类型的值不可迭代</translation>
+    </message>
+    <message>
+        <source>&apos;all of&apos; needs a list of expected values, not %1</source>
+        <translation>&apos;all of&apos; 需要一个比较值列表，而不是 %1</translation>
+    </message>
+    <message>
+        <source>unsupported operator &apos;%1&apos;</source>
+        <translation>不支持的运算符 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>the file sub-conditions must be a list</source>
+        <translation>文件子条件必须是列表</translation>
+    </message>
+    <message>
+        <source>a file sub-condition must be an object</source>
+        <translation>文件子条件必须是对象</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a file attribute</source>
+        <translation>&apos;%1&apos; 不是文件属性</translation>
+    </message>
+    <message>
+        <source>the expected extension must be a string</source>
+        <translation>用于比较的扩展名必须是字符串</translation>
+    </message>
+    <message>
+        <source>Condition &apos;%1&apos; on %2: %3</source>
+        <translation>条件 &apos;%1&apos;（作用于 %2）：%3</translation>
+    </message>
+    <message>
+        <source>The conditions must be a list.</source>
+        <translation>条件必须是列表。</translation>
+    </message>
+    <message>
+        <source>Condition %1 is not an object.</source>
+        <translation>条件 %1 不是对象。</translation>
+    </message>
+    <message>
+        <source>Variable %1 not found (condition &apos;%2&apos;).</source>
+        <translation>未找到变量 %1（条件 &apos;%2&apos;）。</translation>
+    </message>
+    <message>
+        <source>a file sub-condition is required</source>
+        <translation>需要文件子条件</translation>
+    </message>
+    <message>
+        <source>Invalid condition: %1</source>
+        <translation>无效的条件：%1</translation>
     </message>
 </context>
 <context>
     <name>flowbench::nodes::DocumentExtractorNode</name>
     <message>
         <source>Failed to decode or parse JSON file: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解码或解析 JSON 文件：%1</translation>
     </message>
     <message>
         <source>Failed to extract text from PDF: the file is not a readable PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>无法从 PDF 中提取文本：该文件不是可读取的 PDF</translation>
     </message>
     <message>
         <source>Failed to extract text from PDF: the file is password-protected</source>
-        <translation type="unfinished"></translation>
+        <translation>无法从 PDF 中提取文本：该文件受密码保护</translation>
     </message>
     <message>
         <source>Failed to extract text from PDF: the file has no pages</source>
-        <translation type="unfinished"></translation>
+        <translation>无法从 PDF 中提取文本：该文件没有任何页面</translation>
     </message>
     <message>
         <source>Failed to extract text from DOCX: word/document.xml is malformed: %1 (line %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>无法从 DOCX 中提取文本：word/document.xml 格式有误：%1（第 %2 行）</translation>
     </message>
     <message>
         <source>Failed to extract text from DOCX: the document has no body</source>
-        <translation type="unfinished"></translation>
+        <translation>无法从 DOCX 中提取文本：该文档没有正文（body）</translation>
     </message>
     <message>
         <source>Failed to extract text from DOCX: the file is not a ZIP archive</source>
-        <translation type="unfinished"></translation>
+        <translation>无法从 DOCX 中提取文本：该文件不是 ZIP 压缩包</translation>
     </message>
     <message>
         <source>Failed to extract text from DOCX: &apos;%1&apos; is missing or unreadable</source>
-        <translation type="unfinished"></translation>
+        <translation>无法从 DOCX 中提取文本：&apos;%1&apos; 缺失或无法读取</translation>
     </message>
     <message>
         <source>Unsupported Extension Type: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>不支持的扩展名类型：%1</translation>
     </message>
     <message>
         <source>Unsupported MIME type: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>不支持的 MIME 类型：%1</translation>
     </message>
     <message>
         <source>Unable to determine file type: MIME type or file extension is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>无法确定文件类型：缺少 MIME 类型或文件扩展名</translation>
     </message>
     <message>
         <source>Unsupported Extension Type: %1 (Flowbench cannot extract text from this format)</source>
-        <translation type="unfinished"></translation>
+        <translation>不支持的扩展名类型：%1（Flowbench 无法从此格式中提取文本）</translation>
     </message>
     <message>
         <source>The document-extractor node&apos;s data is malformed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>文档提取器节点的数据格式有误：%1</translation>
     </message>
     <message>
         <source>variable_selector is not set: choose the file variable to extract text from</source>
-        <translation type="unfinished"></translation>
+        <translation>未设置 variable_selector：请选择要从中提取文本的文件变量</translation>
     </message>
     <message>
         <source>File variable not found for selector: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未找到选择器 %1 对应的文件变量</translation>
     </message>
     <message>
         <source>Variable %1 is not a file or a list of files (it is %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>变量 %1 不是文件或文件列表（实际为 %2）</translation>
     </message>
     <message>
         <source>Error downloading file: no network access for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>下载文件出错：没有可用的网络访问，无法获取 %1</translation>
     </message>
     <message>
         <source>Error downloading file: %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>下载文件出错：%1：%2</translation>
     </message>
     <message>
         <source>HTTP status %1</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP 状态码 %1</translation>
     </message>
     <message>
         <source>Error downloading file: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>下载文件出错：%1</translation>
     </message>
     <message>
         <source>%1 (file &apos;%2&apos;)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（文件 &apos;%2&apos;）</translation>
     </message>
 </context>
 <context>
     <name>flowbench::nodes::EndNode</name>
     <message>
         <source>Invalid node data: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>节点数据无效：%1</translation>
     </message>
 </context>
 <context>
     <name>flowbench::nodes::FileContent</name>
     <message>
         <source>file &apos;%1&apos; has no url to read its content from</source>
-        <translation type="unfinished"></translation>
+        <translation>文件 &apos;%1&apos; 没有可用于读取内容的 url</translation>
     </message>
     <message>
         <source>file &apos;%1&apos; has a data: URL without a &apos;,&apos; before its content</source>
-        <translation type="unfinished"></translation>
+        <translation>文件 &apos;%1&apos; 的 data: URL 在内容之前缺少 &apos;,&apos;</translation>
     </message>
     <message>
         <source>file &apos;%1&apos; has a data: URL whose base64 content is invalid</source>
-        <translation type="unfinished"></translation>
+        <translation>文件 &apos;%1&apos; 的 data: URL 中的 base64 内容无效</translation>
     </message>
     <message>
         <source>file &apos;%1&apos; is at &apos;%2&apos;, which is not a data: or file:// URL</source>
-        <translation type="unfinished"></translation>
+        <translation>文件 &apos;%1&apos; 位于 &apos;%2&apos;，这不是 data: 或 file:// URL</translation>
     </message>
     <message>
         <source>cannot read file &apos;%1&apos; at %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取位于 %2 的文件 &apos;%1&apos;：%3</translation>
     </message>
     <message>
         <source>%1 bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 字节</translation>
     </message>
     <message>
         <source>%1 KB</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 KB</translation>
     </message>
     <message>
         <source>%1 MB</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 MB</translation>
     </message>
 </context>
 <context>
     <name>flowbench::nodes::HttpRequestNode</name>
     <message>
         <source>form-data field &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>form-data 字段 &apos;%1&apos;：%2</translation>
     </message>
     <message>
         <source>Invalid http method &apos;%1&apos;: method must be one of get, post, put, patch, delete, head or options</source>
-        <translation type="unfinished"></translation>
+        <translation>无效的 HTTP 方法 &apos;%1&apos;：方法必须是 get、post、put、patch、delete、head 或 options 之一</translation>
     </message>
     <message>
         <source>url is required</source>
-        <translation type="unfinished"></translation>
+        <translation>url 不能为空</translation>
     </message>
     <message>
         <source>url should start with http:// or https:// (got &apos;%1&apos;)</source>
-        <translation type="unfinished"></translation>
+        <translation>url 应以 http:// 或 https:// 开头（实际为 &apos;%1&apos;）</translation>
     </message>
     <message>
         <source>url &apos;%1&apos; is not a valid URL: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>url &apos;%1&apos; 不是有效的 URL：%2</translation>
     </message>
     <message>
         <source>authorization config is required for api-key authorization</source>
-        <translation type="unfinished"></translation>
+        <translation>使用 api-key 鉴权时必须提供鉴权配置</translation>
     </message>
     <message>
         <source>API key is required for authorization but was empty. Please provide a valid API key.</source>
-        <translation type="unfinished"></translation>
+        <translation>鉴权需要 API 密钥，但当前为空。请提供有效的 API 密钥。</translation>
     </message>
     <message>
         <source>%1 body type should have exactly one item, but has %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 类型的请求体应恰好包含一项，但实际有 %2 项</translation>
     </message>
     <message>
         <source>The body is not valid JSON; it was sent as rendered.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求体不是有效的 JSON；已按渲染结果原样发送。</translation>
     </message>
     <message>
         <source>cannot fetch file with selector %1: the binary body needs a file variable</source>
-        <translation type="unfinished"></translation>
+        <translation>无法通过选择器 %1 获取文件：binary 请求体需要一个文件变量</translation>
     </message>
     <message>
         <source>unknown body type &apos;%1&apos;: expected none, form-data, x-www-form-urlencoded, raw-text, json or binary</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的请求体类型 &apos;%1&apos;：应为 none、form-data、x-www-form-urlencoded、raw-text、json 或 binary</translation>
     </message>
     <message>
         <source>HTTP request %1 %2 failed</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP 请求 %1 %2 失败</translation>
     </message>
     <message>
         <source>The http-request node&apos;s data is malformed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP 请求节点的数据格式有误：%1</translation>
     </message>
     <message>
         <source>%1: no network access is available</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：没有可用的网络访问</translation>
     </message>
     <message>
         <source>%1: no connection within %2 s (connect timeout)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2 s 内未能建立连接（连接超时）</translation>
     </message>
     <message>
         <source>%1: the request body could not be sent within %2 s (write timeout)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：未能在 %2 s 内发送完请求体（写入超时）</translation>
     </message>
     <message>
         <source>%1: no response data for %2 s (read timeout)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2 s 内未收到响应数据（读取超时）</translation>
     </message>
     <message>
         <source>%1 size is too large, max size is %2, but current size is %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1大小超出限制，最大为 %2，当前为 %3。</translation>
     </message>
     <message>
         <source>Text</source>
-        <translation type="unfinished">文本</translation>
+        <translation>文本</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished">文件</translation>
+        <translation>文件</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>Request failed with status code %1</source>
-        <translation type="unfinished"></translation>
+        <translation>请求失败，状态码为 %1</translation>
     </message>
     <message>
         <source>cannot store the response file at %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将响应文件保存到 %1：%2</translation>
     </message>
 </context>
 <context>
     <name>flowbench::nodes::IfElseNode</name>
     <message>
         <source>Invalid node data: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>节点数据无效：%1</translation>
+    </message>
+    <message>
+        <source>The cases must be a list.</source>
+        <translation>条件分支必须是列表。</translation>
+    </message>
+    <message>
+        <source>A case must be an object.</source>
+        <translation>每个条件分支都必须是对象。</translation>
     </message>
 </context>
 <context>
     <name>flowbench::nodes::JsRunner</name>
     <message>
         <source> (line %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>（第 %1 行）</translation>
     </message>
     <message>
         <source>The code ran too long: it exceeded %1 ms.</source>
-        <translation type="unfinished"></translation>
+        <translation>代码运行时间过长：超过了 %1 ms。</translation>
     </message>
     <message>
         <source>The code used too much memory (more than %1 MB).</source>
-        <translation type="unfinished"></translation>
+        <translation>代码占用内存过多（超过 %1 MB）。</translation>
     </message>
     <message>
         <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消。</translation>
     </message>
     <message>
         <source>ReferenceError: main is not defined (the code must define function main)</source>
-        <translation type="unfinished"></translation>
+        <translation>ReferenceError: main is not defined（代码必须定义 main 函数）</translation>
     </message>
     <message>
         <source>main() must return an object, got %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>main() 必须返回一个对象，实际返回了 %1。</translation>
     </message>
     <message>
         <source>The result cannot be converted to JSON: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>结果无法转换为 JSON：%1</translation>
     </message>
     <message>
         <source>The result cannot be converted to JSON.</source>
-        <translation type="unfinished"></translation>
+        <translation>结果无法转换为 JSON。</translation>
     </message>
 </context>
 <context>
     <name>flowbench::nodes::ListOperatorNode</name>
     <message>
         <source>Invalid node data: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>节点数据无效：%1</translation>
+    </message>
+    <message>
+        <source>Invalid condition: %1</source>
+        <translation>无效的条件：%1</translation>
+    </message>
+    <message>
+        <source>cannot compare %1 with a number</source>
+        <translation>无法将 %1 与数字比较</translation>
+    </message>
+    <message>
+        <source>could not convert string to float: &apos;%1&apos;</source>
+        <translation>无法将字符串转换为浮点数：&apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>Invalid key: %1</source>
+        <translation>无效的键：%1</translation>
+    </message>
+    <message>
+        <source>Invalid filter value: %1</source>
+        <translation>无效的过滤值：%1</translation>
+    </message>
+    <message>
+        <source>File filter expects a string value, got %1</source>
+        <translation>文件过滤条件需要字符串值，实际为 %1</translation>
+    </message>
+    <message>
+        <source>Boolean filter expects a boolean value, got %1</source>
+        <translation>布尔过滤条件需要布尔值，实际为 %1</translation>
+    </message>
+    <message>
+        <source>invalid literal for int() with base 10: &apos;%1&apos;</source>
+        <translation>int() 的十进制字面值无效：&apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>Invalid serial index: must be &gt;= 1, got %1</source>
+        <translation>无效的序号：必须 &gt;= 1，实际为 %1</translation>
+    </message>
+    <message>
+        <source>Invalid serial index: must be &lt;= %1, got %2</source>
+        <translation>无效的序号：必须 &lt;= %1，实际为 %2</translation>
+    </message>
+    <message>
+        <source>Invalid order key: %1</source>
+        <translation>无效的排序键：%1</translation>
+    </message>
+    <message>
+        <source>Cannot order by size: a file has no size</source>
+        <translation>无法按大小排序：有文件缺少大小信息</translation>
+    </message>
+    <message>
+        <source>Variable not found for selector: %1</source>
+        <translation>未找到选择器 %1 对应的变量</translation>
+    </message>
+    <message>
+        <source>Variable %1 is not an array of strings, numbers, booleans or files, actual type: %2</source>
+        <translation>变量 %1 不是由字符串、数字、布尔值或文件组成的数组，实际类型：%2</translation>
     </message>
 </context>
 <context>
@@ -2197,41 +2208,85 @@
     <name>flowbench::nodes::StartNode</name>
     <message>
         <source>Invalid node data: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>节点数据无效：%1</translation>
     </message>
     <message>
         <source>JSON schemas cannot be checked: the Python worker is not available.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法校验 JSON Schema：Python 工作进程不可用。</translation>
     </message>
     <message>
         <source>JSON object for &apos;%1&apos; could not be checked against its schema: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法根据 Schema 校验 &apos;%1&apos; 的 JSON 对象：%2</translation>
     </message>
     <message>
         <source>JSON object for &apos;%1&apos; does not match schema: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; 的 JSON 对象与 Schema 不匹配：%2</translation>
+    </message>
+    <message>
+        <source>%1 is required in input form</source>
+        <translation>输入表单中的 %1 为必填项</translation>
+    </message>
+    <message>
+        <source>(type &apos;%1&apos;) %2 in input form must be a string</source>
+        <translation>（类型 &apos;%1&apos;）输入表单中的 %2 必须是字符串</translation>
+    </message>
+    <message>
+        <source>%1 in input form must be a number, not %2</source>
+        <translation>输入表单中的 %1 必须是数字，而不是 %2</translation>
+    </message>
+    <message>
+        <source>%1 in input form must be a valid number</source>
+        <translation>输入表单中的 %1 必须是有效的数字</translation>
+    </message>
+    <message>
+        <source>%1 in input form must be one of the following: %2</source>
+        <translation>输入表单中的 %1 必须是以下选项之一：%2</translation>
+    </message>
+    <message>
+        <source>%1 in input form must be less than %2 characters</source>
+        <translation>输入表单中的 %1 不能超过 %2 个字符</translation>
+    </message>
+    <message>
+        <source>%1 in input form must be a file</source>
+        <translation>输入表单中的 %1 必须是文件</translation>
+    </message>
+    <message>
+        <source>%1 in input form must be a list of files</source>
+        <translation>输入表单中的 %1 必须是文件列表</translation>
+    </message>
+    <message>
+        <source>%1 in input form must be less than %2 files</source>
+        <translation>输入表单中的 %1 不能超过 %2 个文件</translation>
+    </message>
+    <message>
+        <source>%1 in input form must be a dict</source>
+        <translation>输入表单中的 %1 必须是字典（dict）</translation>
+    </message>
+    <message>
+        <source>The JSON schema of %1 is not valid JSON: %2</source>
+        <translation>%1 的 JSON Schema 不是有效的 JSON：%2</translation>
     </message>
 </context>
 <context>
     <name>flowbench::nodes::TemplateTransformNode</name>
     <message>
         <source>Invalid node data: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>节点数据无效：%1</translation>
     </message>
     <message>
         <source>No Python worker is available.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可用的 Python 工作进程。</translation>
     </message>
     <message>
         <source>The template produced no text.</source>
-        <translation type="unfinished"></translation>
+        <translation>模板没有生成任何文本。</translation>
     </message>
 </context>
 <context>
     <name>flowbench::nodes::VariableAggregatorNode</name>
     <message>
         <source>Invalid node data: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>节点数据无效：%1</translation>
     </message>
 </context>
 <context>
@@ -2288,247 +2343,196 @@
     <name>flowbench::runtime::GraphEngine</name>
     <message>
         <source>the workflow cannot run: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>工作流无法运行：%1</translation>
     </message>
     <message>
         <source>no node &apos;%1&apos; to start from</source>
-        <translation type="unfinished"></translation>
+        <translation>找不到作为运行起点的节点 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>the workflow has no start node</source>
-        <translation type="unfinished">工作流缺少开始节点</translation>
+        <translation>工作流缺少开始节点</translation>
     </message>
     <message>
         <source>node &apos;%1&apos; (%2) is of a kind Flowbench cannot run</source>
-        <translation type="unfinished"></translation>
+        <translation>节点 &apos;%1&apos;（%2）的类型是 Flowbench 无法运行的</translation>
     </message>
     <message>
         <source>%1 nodes are not available yet: endpoint support arrives with the LLM client (pin this node&apos;s output to run the rest of the workflow)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 节点暂不可用：端点支持将随 LLM 客户端一同提供（固定此节点的输出即可运行工作流的其余部分）</translation>
     </message>
     <message>
         <source>node kind &apos;%1&apos; cannot run</source>
-        <translation type="unfinished"></translation>
+        <translation>节点类型 &apos;%1&apos; 无法运行</translation>
     </message>
     <message>
         <source>Aborted: Maximum execution steps exceeded: %1 &gt; %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已中止：超过最大执行步数：%1 &gt; %2</translation>
     </message>
     <message>
         <source>iterator %1 is not a list</source>
-        <translation type="unfinished"></translation>
+        <translation>迭代变量 %1 不是列表</translation>
     </message>
     <message>
         <source>the iteration has no start node</source>
-        <translation type="unfinished"></translation>
+        <translation>迭代缺少开始节点</translation>
     </message>
     <message>
         <source>the loop has no start node</source>
-        <translation type="unfinished"></translation>
+        <translation>循环缺少开始节点</translation>
     </message>
     <message>
         <source>Aborted: Maximum execution time exceeded: %1s &gt; %2s</source>
-        <translation type="unfinished"></translation>
+        <translation>已中止：超过最大执行时间：%1s &gt; %2s</translation>
     </message>
     <message>
         <source>stopped by the user</source>
-        <translation type="unfinished"></translation>
+        <translation>已被用户停止</translation>
     </message>
     <message>
         <source>variables can be edited only while paused</source>
-        <translation type="unfinished"></translation>
+        <translation>只有在暂停时才能编辑变量</translation>
     </message>
     <message>
         <source>a variable needs a node and a name</source>
-        <translation type="unfinished"></translation>
+        <translation>变量需要指定节点和名称</translation>
     </message>
     <message>
         <source>%1 holds %2; the new value is %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的类型为 %2，而新值的类型为 %3</translation>
+    </message>
+    <message>
+        <source>breakpoint condition on %1 failed: %2</source>
+        <translation>节点 %1 的断点条件求值失败：%2</translation>
     </message>
 </context>
 <context>
     <name>flowbench::runtime::PythonWorkerPool</name>
     <message>
         <source>Install python3 and python3-jinja2 (scripts/install-deps does).</source>
-        <translation type="unfinished"></translation>
+        <translation>请安装 python3 和 python3-jinja2（可运行 scripts/install-deps 进行安装）。</translation>
     </message>
     <message>
         <source>python3 was not found on PATH.</source>
-        <translation type="unfinished"></translation>
+        <translation>在 PATH 中找不到 python3。</translation>
     </message>
     <message>
         <source>The Python worker script is missing from the build.</source>
-        <translation type="unfinished"></translation>
+        <translation>此构建中缺少 Python 工作进程脚本。</translation>
     </message>
     <message>
         <source>The result is too large (more than %1 MB).</source>
-        <translation type="unfinished"></translation>
+        <translation>结果过大（超过 %1 MB）。</translation>
     </message>
     <message>
         <source>The Python worker crashed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Python 工作进程崩溃了。</translation>
     </message>
     <message>
         <source>The Python worker exited with status %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Python 工作进程已退出，状态码为 %1。</translation>
     </message>
     <message>
         <source>Python could not be started (%1: %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>无法启动 Python（%1：%2）。</translation>
     </message>
     <message>
         <source>The code ran too long: it exceeded %1 ms.</source>
-        <translation type="unfinished"></translation>
+        <translation>代码运行时间过长：超过了 %1 ms。</translation>
     </message>
 </context>
 <context>
     <name>flowbench::runtime::SingleNodeRun</name>
     <message>
         <source>node kind &apos;%1&apos; cannot run</source>
-        <translation type="unfinished"></translation>
+        <translation>节点类型 &apos;%1&apos; 无法运行</translation>
     </message>
     <message>
         <source>stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止</translation>
     </message>
 </context>
 <context>
     <name>flowbench::store::RunStore</name>
     <message>
         <source>unknown database error</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的数据库错误</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>cannot open the run store %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开运行记录库 %1</translation>
     </message>
     <message>
         <source>cannot prepare the run store&apos;s queries</source>
-        <translation type="unfinished"></translation>
+        <translation>无法准备运行记录库的查询</translation>
     </message>
     <message>
         <source>the run store is closed</source>
-        <translation type="unfinished"></translation>
+        <translation>运行记录库已关闭</translation>
     </message>
     <message>
         <source>cannot write run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入运行记录 %1</translation>
     </message>
     <message>
         <source>cannot delete run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法删除运行记录 %1</translation>
     </message>
     <message>
         <source>there is no recorded run &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>不存在已记录的运行 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>the Qt SQLite driver is not installed (libqt6sql6-sqlite)</source>
-        <translation type="unfinished"></translation>
+        <translation>未安装 Qt SQLite 驱动（libqt6sql6-sqlite）</translation>
     </message>
     <message>
         <source>cannot create the folder %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法创建文件夹 %1</translation>
     </message>
     <message>
         <source>%1 is not a Flowbench run store or is damaged</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是 Flowbench 运行记录库，或已损坏</translation>
     </message>
     <message>
         <source>%1 was written by a newer Flowbench (run store schema version %2; this version reads up to %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 由更新版本的 Flowbench 写入（运行记录库架构版本为 %2；当前版本最高只能读取版本 %3）</translation>
     </message>
     <message>
         <source>%1 is damaged</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已损坏</translation>
     </message>
     <message>
         <source>cannot use the run store %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法使用运行记录库 %1</translation>
     </message>
     <message>
         <source>cannot create the run store %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法创建运行记录库 %1</translation>
     </message>
     <message>
         <source>the run ended without finishing (its engine was destroyed)</source>
-        <translation type="unfinished"></translation>
+        <translation>运行未完成即已结束（其引擎已被销毁）</translation>
     </message>
     <message>
         <source>cannot read run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取运行记录 %1</translation>
     </message>
     <message>
         <source>run %1 is still being recorded</source>
-        <translation type="unfinished"></translation>
+        <translation>运行 %1 仍在记录中</translation>
     </message>
     <message>
         <source>run %1 has no workflow snapshot</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>runtime</name>
-    <message>
-        <source>The items must be a list.</source>
-        <translation type="unfinished"></translation>
+        <translation>运行 %1 没有工作流快照</translation>
     </message>
     <message>
-        <source>An item must be an object.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Variable %1 not found</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Operation %1 is not supported for type %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Input type variable is not supported for operation %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Input type constant is not supported for operation %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Invalid input value %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A variable of type %1 cannot be cleared</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>assigned variable not found: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>input value not found: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot append to %1: it is a %2, not an array</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Unknown write mode &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Variable not found for selector: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Variable %1 is not an array of strings, numbers, booleans or files, actual type: %2</source>
-        <translation type="unfinished"></translation>
+        <source>the recording has no result for this node (the run ended while it ran)</source>
+        <translation>记录中没有此节点的结果（该节点执行期间运行已结束）</translation>
     </message>
 </context>
 </TS>

@@ -11,11 +11,6 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct AnswerText
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::nodes::AnswerNode)
-};
-
 runtime::NodeResult run(const Json &data, const variables::VariablePool &pool)
 {
     const auto answer = data.find("answer");
@@ -24,7 +19,8 @@ runtime::NodeResult run(const Json &data, const variables::VariablePool &pool)
         source = answer->get<std::string>();
     } else if (answer != data.end() && !answer->is_null()) {
         return runtime::NodeResult::failure(
-            AnswerText::tr("The answer must be text, not %1.")
+            QCoreApplication::translate("flowbench::nodes::AnswerNode",
+                                        "The answer must be text, not %1.")
                 .arg(QString::fromStdString(variables::userType(*answer))),
             QStringLiteral("ValueError"));
     }
@@ -60,7 +56,8 @@ void AnswerNode::start(runtime::NodeContext &ctx)
         result = run(ctx.data(), ctx.pool());
     } catch (const Json::exception &e) {
         result = runtime::NodeResult::failure(
-            AnswerText::tr("Invalid node data: %1").arg(QString::fromUtf8(e.what())),
+            QCoreApplication::translate("flowbench::nodes::AnswerNode", "Invalid node data: %1")
+                .arg(QString::fromUtf8(e.what())),
             QStringLiteral("ValueError"));
     }
     ctx.finish(std::move(result));

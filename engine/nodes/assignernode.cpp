@@ -19,16 +19,6 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct AssignerText
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::nodes::AssignerNode)
-};
-
-QString tr(const char *text)
-{
-    return AssignerText::tr(text);
-}
-
 QString qs(const std::string &text)
 {
     return QString::fromStdString(text);
@@ -294,17 +284,24 @@ runtime::NodeResult runV2(const Json &data, const variables::VariablePool &pool,
     std::vector<Update> updates;
     const Json items = data.value("items", Json::array());
     if (!items.is_array())
-        return fail(tr("The items must be a list."), data);
+        return fail(QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                                "The items must be a list."),
+                    data);
 
     for (const Json &item : items) {
         if (!item.is_object())
-            return fail(tr("An item must be an object."), data);
+            return fail(QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                                    "An item must be an object."),
+                        data);
         const variables::Selector selector = toSelector(item.value("variable_selector", Json()));
         const std::string op = item.value("operation", std::string("over-write"));
         const std::string inputType = item.value("input_type", std::string("variable"));
         const Json *target = selector.size() == 2 ? working.find(selector) : nullptr;
         if (!target)
-            return fail(tr("Variable %1 not found").arg(selectorShown(selector)), data);
+            return fail(QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                                    "Variable %1 not found")
+                            .arg(selectorShown(selector)),
+                        data);
         // A Dify variable keeps its declared type however its value changes; the best stand-in
         // here is the type of its value when the node started.
         std::string type = variables::segmentType(*target);
@@ -314,16 +311,24 @@ runtime::NodeResult runV2(const Json &data, const variables::VariablePool &pool,
         }
 
         if (!isOperationSupported(type, op)) {
-            return fail(tr("Operation %1 is not supported for type %2").arg(qs(op), qs(type)),
+            return fail(QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                                    "Operation %1 is not supported for type %2")
+                            .arg(qs(op), qs(type)),
                         data);
         }
         if (inputType == "variable" && !isVariableInputSupported(op)) {
-            return fail(tr("Input type variable is not supported for operation %1").arg(qs(op)),
-                        data);
+            return fail(
+                QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                            "Input type variable is not supported for operation %1")
+                    .arg(qs(op)),
+                data);
         }
         if (inputType == "constant" && !isConstantInputSupported(type, op)) {
-            return fail(tr("Input type constant is not supported for operation %1").arg(qs(op)),
-                        data);
+            return fail(
+                QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                            "Input type constant is not supported for operation %1")
+                    .arg(qs(op)),
+                data);
         }
 
         Json value = item.contains("value") ? item.at("value") : Json();
@@ -332,7 +337,10 @@ runtime::NodeResult runV2(const Json &data, const variables::VariablePool &pool,
             const variables::Selector source = toSelector(value);
             const Json *found = working.find(source);
             if (!found)
-                return fail(tr("Variable %1 not found").arg(selectorShown(source)), data);
+                return fail(QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                                        "Variable %1 not found")
+                                .arg(selectorShown(source)),
+                            data);
             if (found->is_null())
                 continue; // Dify skips an item whose input variable is None
             value = *found;
@@ -340,12 +348,17 @@ runtime::NodeResult runV2(const Json &data, const variables::VariablePool &pool,
         if (op == "set" && type == "object" && value.is_string()) {
             Json parsed = Json::parse(value.get<std::string>(), nullptr, false);
             if (parsed.is_discarded())
-                return fail(tr("Invalid input value %1").arg(qs(variables::pythonStr(value))),
+                return fail(QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                                        "Invalid input value %1")
+                                .arg(qs(variables::pythonStr(value))),
                             data);
             value = std::move(parsed);
         }
         if (!isInputValueValid(type, op, value))
-            return fail(tr("Invalid input value %1").arg(qs(variables::pythonStr(value))), data);
+            return fail(QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                                    "Invalid input value %1")
+                            .arg(qs(variables::pythonStr(value))),
+                        data);
 
         Json updated;
         if (op == "over-write" || op == "set") {
@@ -353,7 +366,10 @@ runtime::NodeResult runV2(const Json &data, const variables::VariablePool &pool,
         } else if (op == "clear") {
             const auto zero = zeroValue(type);
             if (!zero) {
-                return fail(tr("A variable of type %1 cannot be cleared").arg(qs(type)), data);
+                return fail(QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                                        "A variable of type %1 cannot be cleared")
+                                .arg(qs(type)),
+                            data);
             }
             updated = *zero;
         } else if (op == "append") {
@@ -389,7 +405,9 @@ runtime::NodeResult runV1(const Json &data, const variables::VariablePool &pool,
         = toSelector(data.value("assigned_variable_selector", Json()));
     const Json *target = selector.size() == 2 ? pool.find(selector) : nullptr;
     if (!target) {
-        return fail(tr("assigned variable not found: %1").arg(selectorShown(selector)),
+        return fail(QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                                "assigned variable not found: %1")
+                        .arg(selectorShown(selector)),
                     Json::object());
     }
     const std::string type = variables::segmentType(*target);
@@ -401,7 +419,9 @@ runtime::NodeResult runV1(const Json &data, const variables::VariablePool &pool,
     if (mode == "clear") {
         const auto zero = zeroValue(type);
         if (!zero) {
-            return fail(tr("A variable of type %1 cannot be cleared").arg(qs(type)),
+            return fail(QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                                    "A variable of type %1 cannot be cleared")
+                            .arg(qs(type)),
                         Json::object());
         }
         income = *zero;
@@ -409,22 +429,30 @@ runtime::NodeResult runV1(const Json &data, const variables::VariablePool &pool,
     } else if (mode == "over-write" || mode == "append") {
         const Json *found = pool.find(source);
         if (!found) {
-            return fail(tr("input value not found: %1").arg(selectorShown(source)), Json::object());
+            return fail(QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                                    "input value not found: %1")
+                            .arg(selectorShown(source)),
+                        Json::object());
         }
         income = *found;
         if (mode == "over-write") {
             updated = income;
         } else {
             if (!target->is_array()) {
-                return fail(tr("Cannot append to %1: it is a %2, not an array")
-                                .arg(selectorShown(selector), qs(type)),
-                            Json::object());
+                return fail(
+                    QCoreApplication::translate("flowbench::nodes::AssignerNode",
+                                                "Cannot append to %1: it is a %2, not an array")
+                        .arg(selectorShown(selector), qs(type)),
+                    Json::object());
             }
             updated = *target;
             updated.push_back(income);
         }
     } else {
-        return fail(tr("Unknown write mode '%1'").arg(qs(mode)), Json::object());
+        return fail(
+            QCoreApplication::translate("flowbench::nodes::AssignerNode", "Unknown write mode '%1'")
+                .arg(qs(mode)),
+            Json::object());
     }
 
     variables::VariablePool working = pool;
@@ -453,7 +481,9 @@ void AssignerNode::start(runtime::NodeContext &ctx)
     } catch (const Json::exception &e) {
         writes.clear();
         result = runtime::NodeResult::failure(
-            tr("Invalid node data: %1").arg(QString::fromUtf8(e.what())), kErrorType);
+            QCoreApplication::translate("flowbench::nodes::AssignerNode", "Invalid node data: %1")
+                .arg(QString::fromUtf8(e.what())),
+            kErrorType);
     }
     if (result.status == runtime::NodeResult::Status::Succeeded && !writes.empty())
         ctx.writeVariables(std::move(writes));

@@ -13,11 +13,6 @@ namespace flowbench::nodes {
 
 namespace {
 
-struct Text
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::nodes::CodeNode)
-};
-
 std::atomic<int> s_timeLimitForTesting{0};
 
 // The output-check messages below are Dify's own English text, kept verbatim (they reach the
@@ -578,7 +573,8 @@ void CodeNode::start(runtime::NodeContext &ctx)
             outputs = *outputsField;
     } catch (const std::exception &e) {
         ctx.finish(runtime::NodeResult::failure(
-            Text::tr("Invalid node data: %1").arg(QString::fromUtf8(e.what())),
+            QCoreApplication::translate("flowbench::nodes::CodeNode", "Invalid node data: %1")
+                .arg(QString::fromUtf8(e.what())),
             QStringLiteral("CodeNodeError")));
         return;
     }
@@ -587,8 +583,10 @@ void CodeNode::start(runtime::NodeContext &ctx)
     if (language == QLatin1String("python3")) {
         runtime::PythonWorkerPool *python = ctx.python();
         if (!python) {
-            ctx.finish(runtime::NodeResult::failure(Text::tr("No Python worker is available."),
-                                                    kExecution));
+            ctx.finish(runtime::NodeResult::failure(
+                QCoreApplication::translate("flowbench::nodes::CodeNode",
+                                            "No Python worker is available."),
+                kExecution));
             return;
         }
         m_python = python;
@@ -626,8 +624,12 @@ void CodeNode::start(runtime::NodeContext &ctx)
         return;
     }
     runtime::NodeResult failed = runtime::NodeResult::failure(
-        language.isEmpty() ? Text::tr("The code language is missing: use python3 or javascript.")
-                           : Text::tr("Unsupported code language: %1").arg(language),
+        language.isEmpty() ? QCoreApplication::translate(
+            "flowbench::nodes::CodeNode",
+            "The code language is missing: use python3 or javascript.")
+                           : QCoreApplication::translate("flowbench::nodes::CodeNode",
+                                                         "Unsupported code language: %1")
+                                 .arg(language),
         QStringLiteral("CodeNodeError"));
     failed.inputs = inputs;
     ctx.finish(std::move(failed));

@@ -21,16 +21,6 @@ namespace flowbench::nodes {
 
 namespace {
 
-struct ConditionText
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::nodes::Conditions)
-};
-
-QString tr(const char *text)
-{
-    return ConditionText::tr(text);
-}
-
 QString qs(std::string_view text)
 {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
@@ -182,20 +172,27 @@ tl::expected<Number, QString> pythonInt(const Json &e)
                 return *n;
         }
         return tl::unexpected<QString>(
-            tr("invalid literal for int() with base 10: '%1'").arg(qs(text)));
+            QCoreApplication::translate("flowbench::nodes::Conditions",
+                                        "invalid literal for int() with base 10: '%1'")
+                .arg(qs(text)));
     }
     if (const auto n = toNumber(e)) {
         if (n->isInt)
             return *n;
         if (std::isnan(n->d))
-            return tl::unexpected<QString>(tr("cannot convert float NaN to integer"));
+            return tl::unexpected<QString>(QCoreApplication::translate(
+                "flowbench::nodes::Conditions", "cannot convert float NaN to integer"));
         if (std::isinf(n->d))
-            return tl::unexpected<QString>(tr("cannot convert float infinity to integer"));
+            return tl::unexpected<QString>(QCoreApplication::translate(
+                "flowbench::nodes::Conditions", "cannot convert float infinity to integer"));
         if (const auto i = exactInt(std::trunc(n->d)))
             return Number{true, *i, 0};
         return Number{false, 0, std::trunc(n->d)};
     }
-    return tl::unexpected<QString>(tr("int() cannot convert a value of type %1").arg(typeName(e)));
+    return tl::unexpected<QString>(
+        QCoreApplication::translate("flowbench::nodes::Conditions",
+                                    "int() cannot convert a value of type %1")
+            .arg(typeName(e)));
 }
 
 // float(e)
@@ -205,12 +202,17 @@ tl::expected<Number, QString> pythonFloat(const Json &e)
         const auto &text = e.get_ref<const std::string &>();
         if (const auto d = py::parseFloat(text))
             return Number{false, 0, *d};
-        return tl::unexpected<QString>(tr("could not convert string to float: '%1'").arg(qs(text)));
+        return tl::unexpected<QString>(
+            QCoreApplication::translate("flowbench::nodes::Conditions",
+                                        "could not convert string to float: '%1'")
+                .arg(qs(text)));
     }
     if (const auto n = toNumber(e))
         return Number{false, 0, n->asDouble()};
     return tl::unexpected<QString>(
-        tr("float() cannot convert a value of type %1").arg(typeName(e)));
+        QCoreApplication::translate("flowbench::nodes::Conditions",
+                                    "float() cannot convert a value of type %1")
+            .arg(typeName(e)));
 }
 
 // _convert_to_bool: ints (and bools) by truthiness, strings through json.loads when they hold an
@@ -225,7 +227,9 @@ tl::expected<Json, QString> convertToBool(const Json &e)
             return Json(py::truthy(loaded));
     }
     return tl::unexpected<QString>(
-        tr("expected true, false, 1 or 0 for a boolean, got %1").arg(shown(e)));
+        QCoreApplication::translate("flowbench::nodes::Conditions",
+                                    "expected true, false, 1 or 0 for a boolean, got %1")
+            .arg(shown(e)));
 }
 
 // ---- Operators ------------------------------------------------------------------------------
@@ -250,7 +254,9 @@ Eval containsOp(const Json &v, const Json &e, bool negate)
     } else if (v.is_array()) {
         found = listContains(v, e);
     } else {
-        return raise(tr("the value must be a string or an array, not %1").arg(typeName(v)));
+        return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                 "the value must be a string or an array, not %1")
+                         .arg(typeName(v)));
     }
     return negate ? !found : found;
 }
@@ -260,9 +266,13 @@ Eval affixOp(const Json &v, const Json &e, bool start)
     if (!py::truthy(v))
         return false;
     if (!v.is_string())
-        return raise(tr("the value must be a string, not %1").arg(typeName(v)));
+        return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                 "the value must be a string, not %1")
+                         .arg(typeName(v)));
     if (!e.is_string())
-        return raise(tr("the expected value must be a string, not %1").arg(typeName(e)));
+        return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                 "the expected value must be a string, not %1")
+                         .arg(typeName(e)));
     const auto &s = v.get_ref<const std::string &>();
     const auto &x = e.get_ref<const std::string &>();
     if (x.size() > s.size())
@@ -276,7 +286,9 @@ Eval isOp(const Json &v, const Json &e, bool negate)
     if (v.is_null())
         return false; // Dify: None is neither `is` nor `is not` anything
     if (!v.is_string() && !v.is_boolean())
-        return raise(tr("the value must be a string or a boolean, not %1").arg(typeName(v)));
+        return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                 "the value must be a string or a boolean, not %1")
+                         .arg(typeName(v)));
     const bool same = py::equals(v, e);
     return negate ? !same : same;
 }
@@ -287,7 +299,9 @@ Eval equalOp(const Json &v, const Json &e, bool negate)
         return false;
     const auto actual = toNumber(v);
     if (!actual)
-        return raise(tr("the value must be a number or a boolean, not %1").arg(typeName(v)));
+        return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                 "the value must be a number or a boolean, not %1")
+                         .arg(typeName(v)));
     bool same = false;
     if (v.is_boolean()) {
         same = v.get<bool>() == py::truthy(e);
@@ -309,12 +323,16 @@ Eval orderOp(const Json &v, const Json &e, std::string_view op)
         return false;
     const auto actual = toNumber(v);
     if (!actual)
-        return raise(tr("the value must be a number, not %1").arg(typeName(v)));
+        return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                 "the value must be a number, not %1")
+                         .arg(typeName(v)));
     Number expected;
     if (e.is_string()) {
         const auto d = py::parseFloat(e.get_ref<const std::string &>());
         if (!d)
-            return raise(tr("cannot convert '%1' to a number").arg(qs(e.get<std::string>())));
+            return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                     "cannot convert '%1' to a number")
+                             .arg(qs(e.get<std::string>())));
         expected = Number{false, 0, *d};
         if (actual->isInt) {
             if (const auto i = exactInt(*d))
@@ -323,7 +341,9 @@ Eval orderOp(const Json &v, const Json &e, std::string_view op)
     } else if (const auto n = toNumber(e)) {
         expected = *n;
     } else {
-        return raise(tr("cannot convert a value of type %1 to a number").arg(typeName(e)));
+        return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                 "cannot convert a value of type %1 to a number")
+                         .arg(typeName(e)));
     }
     const auto c = compareNumbers(*actual, expected);
     if (!c)
@@ -342,7 +362,9 @@ Eval inOp(const Json &v, const Json &e, bool negate)
     if (!py::truthy(v))
         return negate;
     if (!e.is_array())
-        return raise(tr("the expected value must be an array, not %1").arg(typeName(e)));
+        return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                 "the expected value must be an array, not %1")
+                         .arg(typeName(e)));
     const bool found = listContains(e, v);
     return negate ? !found : found;
 }
@@ -353,7 +375,9 @@ tl::expected<bool, QString> memberOf(const Json &item, const Json &v)
     if (v.is_string()) {
         if (!item.is_string())
             return tl::unexpected<QString>(
-                tr("'in <string>' requires a string, not %1").arg(typeName(item)));
+                QCoreApplication::translate("flowbench::nodes::Conditions",
+                                            "'in <string>' requires a string, not %1")
+                    .arg(typeName(item)));
         return v.get_ref<const std::string &>().find(item.get_ref<const std::string &>())
                != std::string::npos;
     }
@@ -361,16 +385,22 @@ tl::expected<bool, QString> memberOf(const Json &item, const Json &v)
         return listContains(v, item);
     if (v.is_object()) {
         if (item.is_array() || item.is_object())
-            return tl::unexpected<QString>(tr("unhashable type: %1").arg(typeName(item)));
+            return tl::unexpected<QString>(
+                QCoreApplication::translate("flowbench::nodes::Conditions", "unhashable type: %1")
+                    .arg(typeName(item)));
         return item.is_string() && v.contains(item.get_ref<const std::string &>());
     }
-    return tl::unexpected<QString>(tr("a value of type %1 is not iterable").arg(typeName(v)));
+    return tl::unexpected<QString>(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                               "a value of type %1 is not iterable")
+                                       .arg(typeName(v)));
 }
 
 Eval allOfOp(const Json &v, const Json &e)
 {
     if (!e.is_array())
-        return raise(tr("'all of' needs a list of expected values, not %1").arg(typeName(e)));
+        return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                 "'all of' needs a list of expected values, not %1")
+                         .arg(typeName(e)));
     if (!py::truthy(v))
         return false;
     for (const Json &item : e) {
@@ -421,7 +451,9 @@ Eval evaluate(std::string_view op, const Json &v, const Json &e)
         return !v.is_null();
     if (op == "not exists")
         return v.is_null();
-    return raise(tr("unsupported operator '%1'").arg(qs(op)));
+    return raise(
+        QCoreApplication::translate("flowbench::nodes::Conditions", "unsupported operator '%1'")
+            .arg(qs(op)));
 }
 
 // ---- Files ----------------------------------------------------------------------------------
@@ -464,22 +496,27 @@ Eval subConditions(const Json &files, const Json &sub)
     const Json conditions = sub.value("conditions", Json::array());
     const bool isAnd = sub.value("logical_operator", std::string("and")) != "or";
     if (!conditions.is_array())
-        return raise(tr("the file sub-conditions must be a list"));
+        return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                 "the file sub-conditions must be a list"));
     std::vector<bool> groups;
     for (const Json &condition : conditions) {
         if (!condition.is_object())
-            return raise(tr("a file sub-condition must be an object"));
+            return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                     "a file sub-condition must be an object"));
         const std::string key = condition.value("key", std::string());
         const std::string op = condition.value("comparison_operator", std::string());
         if (!isFileAttribute(key))
-            return raise(tr("'%1' is not a file attribute").arg(qs(key)));
+            return raise(QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                     "'%1' is not a file attribute")
+                             .arg(qs(key)));
         Json expected = condition.contains("value") ? condition.at("value") : Json();
         std::vector<Json> values;
         for (const Json &file : files)
             values.push_back(fileAttribute(file, key));
         if (key == "extension") {
             if (!expected.is_string())
-                return raise(tr("the expected extension must be a string"));
+                return raise(QCoreApplication::translate(
+                    "flowbench::nodes::Conditions", "the expected extension must be a string"));
             expected = withDot(expected.get<std::string>());
             for (Json &value : values) {
                 if (value.is_string())
@@ -510,8 +547,10 @@ bool isBooleanType(const Json &value)
 
 Result<bool> conditionError(const std::string &selector, const std::string &op, QString reason)
 {
-    return makeError(QStringLiteral("condition.invalid"),
-                     tr("Condition '%1' on %2: %3").arg(qs(op), qs(selector), reason));
+    return makeError(
+        QStringLiteral("condition.invalid"),
+        QCoreApplication::translate("flowbench::nodes::Conditions", "Condition '%1' on %2: %3")
+            .arg(qs(op), qs(selector), reason));
 }
 
 } // namespace
@@ -525,7 +564,9 @@ Result<bool> evaluateConditions(const Json &conditions, const QString &logicalOp
     if (conditions.is_null())
         return isAnd;
     if (!conditions.is_array())
-        return makeError(QStringLiteral("condition.invalid"), tr("The conditions must be a list."));
+        return makeError(QStringLiteral("condition.invalid"),
+                         QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                     "The conditions must be a list."));
 
     try {
         std::size_t index = 0;
@@ -533,7 +574,9 @@ Result<bool> evaluateConditions(const Json &conditions, const QString &logicalOp
             ++index;
             if (!condition.is_object()) {
                 return makeError(QStringLiteral("condition.invalid"),
-                                 tr("Condition %1 is not an object.").arg(index));
+                                 QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                             "Condition %1 is not an object.")
+                                     .arg(index));
             }
             variables::Selector selector;
             const auto selectorIt = condition.find("variable_selector");
@@ -548,9 +591,11 @@ Result<bool> evaluateConditions(const Json &conditions, const QString &logicalOp
 
             const Json *found = pool.find(selector);
             if (!found) {
-                return makeError(QStringLiteral("condition.variable_not_found"),
-                                 tr("Variable %1 not found (condition '%2').")
-                                     .arg(qs(name.empty() ? std::string("[]") : name), qs(op)));
+                return makeError(
+                    QStringLiteral("condition.variable_not_found"),
+                    QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                "Variable %1 not found (condition '%2').")
+                        .arg(qs(name.empty() ? std::string("[]") : name), qs(op)));
             }
             const Json &actual = *found;
 
@@ -560,7 +605,10 @@ Result<bool> evaluateConditions(const Json &conditions, const QString &logicalOp
                 && (op == "contains" || op == "not contains" || op == "all of")) {
                 const auto sub = condition.find("sub_variable_condition");
                 if (sub == condition.end() || !sub->is_object())
-                    return conditionError(name, op, tr("a file sub-condition is required"));
+                    return conditionError(
+                        name, op,
+                        QCoreApplication::translate("flowbench::nodes::Conditions",
+                                                    "a file sub-condition is required"));
                 expected = *sub;
                 result = subConditions(actual, *sub);
             } else if (op == "exists" || op == "not exists") {
@@ -605,8 +653,10 @@ Result<bool> evaluateConditions(const Json &conditions, const QString &logicalOp
                 return true;
         }
     } catch (const Json::exception &e) {
-        return makeError(QStringLiteral("condition.invalid"),
-                         tr("Invalid condition: %1").arg(QString::fromUtf8(e.what())));
+        return makeError(
+            QStringLiteral("condition.invalid"),
+            QCoreApplication::translate("flowbench::nodes::Conditions", "Invalid condition: %1")
+                .arg(QString::fromUtf8(e.what())));
     }
     return isAnd;
 }

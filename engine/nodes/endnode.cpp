@@ -8,11 +8,6 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct EndText
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::nodes::EndNode)
-};
-
 variables::Selector toSelector(const Json &value)
 {
     variables::Selector selector;
@@ -55,7 +50,8 @@ void EndNode::start(runtime::NodeContext &ctx)
         result = run(ctx.data(), ctx.pool());
     } catch (const Json::exception &e) {
         result = runtime::NodeResult::failure(
-            EndText::tr("Invalid node data: %1").arg(QString::fromUtf8(e.what())),
+            QCoreApplication::translate("flowbench::nodes::EndNode", "Invalid node data: %1")
+                .arg(QString::fromUtf8(e.what())),
             QStringLiteral("ValueError"));
     }
     ctx.finish(std::move(result));

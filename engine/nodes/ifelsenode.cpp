@@ -8,11 +8,6 @@ namespace flowbench::nodes {
 
 namespace {
 
-struct IfElseText
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::nodes::IfElseNode)
-};
-
 QString logicalOperator(const Json &holder)
 {
     const auto op = holder.find("logical_operator");
@@ -36,13 +31,17 @@ runtime::NodeResult run(const Json &data, const variables::VariablePool &pool)
     const auto casesIt = data.find("cases");
     if (casesIt != data.end() && !casesIt->is_null()) {
         if (!casesIt->is_array()) {
-            return runtime::NodeResult::failure(IfElseText::tr("The cases must be a list."),
-                                                QStringLiteral("ValueError"));
+            return runtime::NodeResult::failure(
+                QCoreApplication::translate("flowbench::nodes::IfElseNode",
+                                            "The cases must be a list."),
+                QStringLiteral("ValueError"));
         }
         for (const Json &c : *casesIt) {
             if (!c.is_object()) {
-                return runtime::NodeResult::failure(IfElseText::tr("A case must be an object."),
-                                                    QStringLiteral("ValueError"));
+                return runtime::NodeResult::failure(
+                    QCoreApplication::translate("flowbench::nodes::IfElseNode",
+                                                "A case must be an object."),
+                    QStringLiteral("ValueError"));
             }
             const auto id = c.find("case_id");
             cases.push_back({id != c.end() && id->is_string() ? id->get<std::string>() : "", c,
@@ -101,7 +100,8 @@ void IfElseNode::start(runtime::NodeContext &ctx)
         result = run(ctx.data(), ctx.pool());
     } catch (const Json::exception &e) {
         result = runtime::NodeResult::failure(
-            IfElseText::tr("Invalid node data: %1").arg(QString::fromUtf8(e.what())),
+            QCoreApplication::translate("flowbench::nodes::IfElseNode", "Invalid node data: %1")
+                .arg(QString::fromUtf8(e.what())),
             QStringLiteral("ValueError"));
     }
     ctx.finish(std::move(result));

@@ -17,11 +17,6 @@ namespace flowbench::nodes {
 
 namespace {
 
-struct Text
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::nodes::JsRunner)
-};
-
 constexpr long long kMemoryGrowthLimitBytes = 1LL << 30;
 constexpr auto kPollInterval = std::chrono::milliseconds(50);
 
@@ -117,7 +112,8 @@ Error scriptError(const QJSValue &error)
         const QJSValue line = error.property(QStringLiteral("lineNumber"));
         if (line.isNumber() && line.toInt() > 0) {
             e.location.line = line.toInt();
-            e.message += Text::tr(" (line %1)").arg(e.location.line);
+            e.message += QCoreApplication::translate("flowbench::nodes::JsRunner", " (line %1)")
+                             .arg(e.location.line);
         }
     }
     return e;
@@ -194,14 +190,21 @@ Result<Json> JsRunner::run(const QString &code, const Json &inputs, int timeoutM
     const auto failure = [&](const QJSValue &error) -> tl::unexpected<Error> {
         switch (watchdog.reason()) {
         case Watchdog::Reason::Timeout:
-            return makeError(QStringLiteral("javascript.timeout"),
-                             Text::tr("The code ran too long: it exceeded %1 ms.").arg(timeoutMs));
+            return makeError(
+                QStringLiteral("javascript.timeout"),
+                QCoreApplication::translate("flowbench::nodes::JsRunner",
+                                            "The code ran too long: it exceeded %1 ms.")
+                    .arg(timeoutMs));
         case Watchdog::Reason::Memory:
-            return makeError(QStringLiteral("javascript.memory"),
-                             Text::tr("The code used too much memory (more than %1 MB).")
-                                 .arg(kMemoryGrowthLimitBytes / (1024 * 1024)));
+            return makeError(
+                QStringLiteral("javascript.memory"),
+                QCoreApplication::translate("flowbench::nodes::JsRunner",
+                                            "The code used too much memory (more than %1 MB).")
+                    .arg(kMemoryGrowthLimitBytes / (1024 * 1024)));
         case Watchdog::Reason::Cancelled:
-            return makeError(QStringLiteral("javascript.cancelled"), Text::tr("Cancelled."));
+            return makeError(
+                QStringLiteral("javascript.cancelled"),
+                QCoreApplication::translate("flowbench::nodes::JsRunner", "Cancelled."));
         case Watchdog::Reason::None:
             break;
         }
@@ -242,16 +245,20 @@ Result<Json> JsRunner::run(const QString &code, const Json &inputs, int timeoutM
     if (!main)
         return failure(main.error());
     if (!main->isCallable()) {
-        return makeError(QStringLiteral("javascript.error"),
-                         Text::tr("ReferenceError: main is not defined (the code must define "
-                                  "function main)"));
+        return makeError(
+            QStringLiteral("javascript.error"),
+            QCoreApplication::translate("flowbench::nodes::JsRunner",
+                                        "ReferenceError: main is not defined (the code must define "
+                                        "function main)"));
     }
     const auto output = call(*main, QJSValue(), {argument});
     if (!output)
         return failure(output.error());
     if (!output->isObject() || output->isArray() || output->isCallable()) {
         return makeError(QStringLiteral("javascript.error"),
-                         Text::tr("main() must return an object, got %1.").arg(describe(*output)));
+                         QCoreApplication::translate("flowbench::nodes::JsRunner",
+                                                     "main() must return an object, got %1.")
+                             .arg(describe(*output)));
     }
     // As Dify: JSON.stringify decides what the result is (dates become strings, undefined
     // members and functions disappear, NaN becomes null). It may run the user's toJSON(), so the
@@ -261,7 +268,8 @@ Result<Json> JsRunner::run(const QString &code, const Json &inputs, int timeoutM
         if (watchdog.reason() != Watchdog::Reason::None)
             return failure(serialized.error());
         return makeError(QStringLiteral("javascript.error"),
-                         Text::tr("The result cannot be converted to JSON: %1")
+                         QCoreApplication::translate("flowbench::nodes::JsRunner",
+                                                     "The result cannot be converted to JSON: %1")
                              .arg(serialized.error().toString()));
     }
     watchdog.stop();
@@ -269,7 +277,8 @@ Result<Json> JsRunner::run(const QString &code, const Json &inputs, int timeoutM
     Json result = Json::parse(bytes, nullptr, false);
     if (!result.is_object()) {
         return makeError(QStringLiteral("javascript.error"),
-                         Text::tr("The result cannot be converted to JSON."));
+                         QCoreApplication::translate("flowbench::nodes::JsRunner",
+                                                     "The result cannot be converted to JSON."));
     }
     return result;
 }

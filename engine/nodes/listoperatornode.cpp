@@ -20,16 +20,6 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct ListOperatorText
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::nodes::ListOperatorNode)
-};
-
-QString tr(const char *text)
-{
-    return ListOperatorText::tr(text);
-}
-
 QString qs(const std::string &text)
 {
     return QString::fromStdString(text);
@@ -123,7 +113,9 @@ tl::expected<std::function<bool(const std::string &)>, QString> stringFilter(con
         return [](const std::string &x) { return x.empty(); };
     if (op == "not empty")
         return [](const std::string &x) { return !x.empty(); };
-    return tl::unexpected<QString>(tr("Invalid condition: %1").arg(qs(op)));
+    return tl::unexpected<QString>(
+        QCoreApplication::translate("flowbench::nodes::ListOperatorNode", "Invalid condition: %1")
+            .arg(qs(op)));
 }
 
 // _get_number_filter_func: the item against float(value).
@@ -137,7 +129,10 @@ tl::expected<Predicate, QString> numberFilter(const std::string &op, double valu
         if (op == "\xe2\x89\xa0") // ≠
             return !(c && *c == 0);
         if (!x.is_number() && !x.is_boolean()) {
-            return tl::unexpected<QString>(tr("cannot compare %1 with a number").arg(shown(x)));
+            return tl::unexpected<QString>(
+                QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                            "cannot compare %1 with a number")
+                    .arg(shown(x)));
         }
         if (!c)
             return false; // NaN
@@ -153,14 +148,19 @@ tl::expected<Predicate, QString> numberFilter(const std::string &op, double valu
         || op == "\xe2\x89\xa5") {
         return Predicate(test);
     }
-    return tl::unexpected<QString>(tr("Invalid condition: %1").arg(qs(op)));
+    return tl::unexpected<QString>(
+        QCoreApplication::translate("flowbench::nodes::ListOperatorNode", "Invalid condition: %1")
+            .arg(qs(op)));
 }
 
 tl::expected<double, QString> pythonFloat(const std::string &text)
 {
     if (const auto d = py::parseFloat(text))
         return *d;
-    return tl::unexpected<QString>(tr("could not convert string to float: '%1'").arg(qs(text)));
+    return tl::unexpected<QString>(
+        QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                    "could not convert string to float: '%1'")
+            .arg(qs(text)));
 }
 
 // A file attribute as the list operator's extractors read it: missing strings become "".
@@ -205,7 +205,10 @@ tl::expected<Predicate, QString> fileFilter(const std::string &key, const std::s
     if (key == "type" || key == "transfer_method") {
         return Predicate([key, op, value](const Json &file) -> tl::expected<bool, QString> {
             if (op != "in" && op != "not in")
-                return tl::unexpected<QString>(tr("Invalid condition: %1").arg(qs(op)));
+                return tl::unexpected<QString>(
+                    QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                                "Invalid condition: %1")
+                        .arg(qs(op)));
             const auto filter = stringFilter(op, value);
             return (*filter)(fileAttribute(file, key).get<std::string>());
         });
@@ -221,7 +224,9 @@ tl::expected<Predicate, QString> fileFilter(const std::string &key, const std::s
             return (*filter)(fileAttribute(file, "size"));
         });
     }
-    return tl::unexpected<QString>(tr("Invalid key: %1").arg(qs(key)));
+    return tl::unexpected<QString>(
+        QCoreApplication::translate("flowbench::nodes::ListOperatorNode", "Invalid key: %1")
+            .arg(qs(key)));
 }
 
 // ---- Stages ---------------------------------------------------------------------------------
@@ -244,7 +249,9 @@ Step applyFilter(Json &list, const std::string &type, const Json &filterBy,
         Predicate predicate;
         if (type == "array[string]" || type == "array[number]") {
             if (!value.is_string())
-                return raise(tr("Invalid filter value: %1").arg(shown(value)));
+                return raise(QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                                         "Invalid filter value: %1")
+                                 .arg(shown(value)));
             const std::string rendered = variables::renderTemplate(value.get<std::string>(), pool,
                                                                    variables::Rendering::Text);
             if (type == "array[string]") {
@@ -267,8 +274,10 @@ Step applyFilter(Json &list, const std::string &type, const Json &filterBy,
             }
         } else if (type == "array[file]") {
             if (value.is_boolean()) {
-                return raise(tr("File filter expects a string value, got %1")
-                                 .arg(qs(variables::userType(value))));
+                return raise(
+                    QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                                "File filter expects a string value, got %1")
+                        .arg(qs(variables::userType(value))));
             }
             if (value.is_string()) {
                 value = variables::renderTemplate(value.get<std::string>(), pool,
@@ -280,11 +289,15 @@ Step applyFilter(Json &list, const std::string &type, const Json &filterBy,
             predicate = *filter;
         } else { // array[boolean]
             if (!value.is_boolean()) {
-                return raise(tr("Boolean filter expects a boolean value, got %1")
-                                 .arg(qs(variables::userType(value))));
+                return raise(
+                    QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                                "Boolean filter expects a boolean value, got %1")
+                        .arg(qs(variables::userType(value))));
             }
             if (op != "is" && op != "is not")
-                return raise(tr("Invalid condition: %1").arg(qs(op)));
+                return raise(QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                                         "Invalid condition: %1")
+                                 .arg(qs(op)));
             const bool negate = op == "is not";
             predicate = [value, negate](const Json &x) -> tl::expected<bool, QString> {
                 return (x == value) != negate;
@@ -315,12 +328,17 @@ Step applyExtract(Json &list, const Json &extractBy, const variables::VariablePo
         = variables::renderTemplate(serial, pool, variables::Rendering::Text);
     const auto parsed = py::parseInt(rendered);
     if (!parsed || !parsed->is_number_integer())
-        return raise(tr("invalid literal for int() with base 10: '%1'").arg(qs(rendered)));
+        return raise(QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                                 "invalid literal for int() with base 10: '%1'")
+                         .arg(qs(rendered)));
     const auto index = parsed->get<std::int64_t>();
     if (index < 1)
-        return raise(tr("Invalid serial index: must be >= 1, got %1").arg(index));
+        return raise(QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                                 "Invalid serial index: must be >= 1, got %1")
+                         .arg(index));
     if (index > static_cast<std::int64_t>(list.size())) {
-        return raise(tr("Invalid serial index: must be <= %1, got %2")
+        return raise(QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                                 "Invalid serial index: must be <= %1, got %2")
                          .arg(static_cast<qlonglong>(list.size()))
                          .arg(index));
     }
@@ -338,11 +356,15 @@ Step applyOrder(Json &list, const std::string &type, const Json &orderBy)
                                     ? member(orderBy, "key").get<std::string>()
                                     : std::string();
         if (!isStringKey(key) && key != "size")
-            return raise(tr("Invalid order key: %1").arg(qs(key)));
+            return raise(QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                                     "Invalid order key: %1")
+                             .arg(qs(key)));
         for (const Json &file : list) {
             keys.push_back(fileAttribute(file, key));
             if (key == "size" && !keys.back().is_number() && list.size() > 1)
-                return raise(tr("Cannot order by size: a file has no size"));
+                return raise(
+                    QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                                "Cannot order by size: a file has no size"));
         }
     } else {
         for (const Json &item : list)
@@ -387,11 +409,12 @@ runtime::NodeResult run(const Json &data, const variables::VariablePool &pool)
     const variables::Selector selector = toSelector(member(data, "variable"));
     const Json *found = pool.find(selector);
     if (!found) {
-        return runtime::NodeResult::failure(tr("Variable not found for selector: %1")
-                                                .arg(selector.empty()
-                                                         ? QStringLiteral("[]")
-                                                         : qs(variables::selectorText(selector))),
-                                            QStringLiteral("ListOperatorError"));
+        return runtime::NodeResult::failure(
+            QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                        "Variable not found for selector: %1")
+                .arg(selector.empty() ? QStringLiteral("[]")
+                                      : qs(variables::selectorText(selector))),
+            QStringLiteral("ListOperatorError"));
     }
 
     runtime::NodeResult result;
@@ -406,8 +429,10 @@ runtime::NodeResult run(const Json &data, const variables::VariablePool &pool)
     if (type != "array[string]" && type != "array[number]" && type != "array[file]"
         && type != "array[boolean]") {
         return runtime::NodeResult::failure(
-            tr("Variable %1 is not an array of strings, numbers, booleans or files, actual type: "
-               "%2")
+            QCoreApplication::translate(
+                "flowbench::nodes::ListOperatorNode",
+                "Variable %1 is not an array of strings, numbers, booleans or files, actual type: "
+                "%2")
                 .arg(qs(variables::selectorText(selector)), qs(type)),
             QStringLiteral("ListOperatorError"));
     }
@@ -447,7 +472,9 @@ void ListOperatorNode::start(runtime::NodeContext &ctx)
         result = run(ctx.data(), ctx.pool());
     } catch (const Json::exception &e) {
         result = runtime::NodeResult::failure(
-            tr("Invalid node data: %1").arg(QString::fromUtf8(e.what())),
+            QCoreApplication::translate("flowbench::nodes::ListOperatorNode",
+                                        "Invalid node data: %1")
+                .arg(QString::fromUtf8(e.what())),
             QStringLiteral("ListOperatorError"));
     }
     ctx.finish(std::move(result));

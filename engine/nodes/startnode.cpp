@@ -14,16 +14,6 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct StartText
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::nodes::StartNode)
-};
-
-QString tr(const char *text)
-{
-    return StartText::tr(text);
-}
-
 QString qs(const std::string &text)
 {
     return QString::fromStdString(text);
@@ -104,7 +94,9 @@ Checked validate(const Json &variable, const Json *input,
                                 && !(required && isEmptyString(*defaultIt));
         if (!hasDefault) {
             if (required)
-                return reject(tr("%1 is required in input form").arg(qname));
+                return reject(QCoreApplication::translate("flowbench::nodes::StartNode",
+                                                          "%1 is required in input form")
+                                  .arg(qname));
             return Json();
         }
         value = *defaultIt;
@@ -115,14 +107,17 @@ Checked validate(const Json &variable, const Json *input,
         return Json();
 
     if ((type == "text-input" || type == "paragraph" || type == "select") && !value.is_string()) {
-        return reject(tr("(type '%1') %2 in input form must be a string").arg(qs(type), qname));
+        return reject(QCoreApplication::translate("flowbench::nodes::StartNode",
+                                                  "(type '%1') %2 in input form must be a string")
+                          .arg(qs(type), qname));
     }
 
     if (type == "number") {
         if (value.is_number() || value.is_boolean())
             return value;
         if (!value.is_string()) {
-            return reject(tr("%1 in input form must be a number, not %2")
+            return reject(QCoreApplication::translate("flowbench::nodes::StartNode",
+                                                      "%1 in input form must be a number, not %2")
                               .arg(qname, qs(variables::userType(value))));
         }
         const std::string text = value.get<std::string>();
@@ -134,7 +129,9 @@ Checked validate(const Json &variable, const Json *input,
         } else if (const auto i = py::parseInt(text)) {
             return *i;
         }
-        return reject(tr("%1 in input form must be a valid number").arg(qname));
+        return reject(QCoreApplication::translate("flowbench::nodes::StartNode",
+                                                  "%1 in input form must be a valid number")
+                          .arg(qname));
     }
 
     if (type == "select") {
@@ -147,18 +144,25 @@ Checked validate(const Json &variable, const Json *input,
         if (!listed) {
             const Json shownOptions
                 = options != variable.end() && options->is_array() ? *options : Json::array();
-            return reject(tr("%1 in input form must be one of the following: %2")
-                              .arg(qname, qs(variables::pythonStr(shownOptions))));
+            return reject(
+                QCoreApplication::translate("flowbench::nodes::StartNode",
+                                            "%1 in input form must be one of the following: %2")
+                    .arg(qname, qs(variables::pythonStr(shownOptions))));
         }
     } else if (type == "text-input" || type == "paragraph") {
         const std::int64_t limit = maxLength(variable);
         if (limit > 0 && codePoints(value.get<std::string>()) > limit) {
             return reject(
-                tr("%1 in input form must be less than %2 characters").arg(qname).arg(limit));
+                QCoreApplication::translate("flowbench::nodes::StartNode",
+                                            "%1 in input form must be less than %2 characters")
+                    .arg(qname)
+                    .arg(limit));
         }
     } else if (type == "file") {
         if (!variables::isFile(value))
-            return reject(tr("%1 in input form must be a file").arg(qname));
+            return reject(QCoreApplication::translate("flowbench::nodes::StartNode",
+                                                      "%1 in input form must be a file")
+                              .arg(qname));
     } else if (type == "file-list") {
         bool files = value.is_array();
         if (files) {
@@ -166,10 +170,15 @@ Checked validate(const Json &variable, const Json *input,
                 files = files && variables::isFile(item);
         }
         if (!files)
-            return reject(tr("%1 in input form must be a list of files").arg(qname));
+            return reject(QCoreApplication::translate("flowbench::nodes::StartNode",
+                                                      "%1 in input form must be a list of files")
+                              .arg(qname));
         const std::int64_t limit = maxLength(variable);
         if (limit > 0 && static_cast<std::int64_t>(value.size()) > limit) {
-            return reject(tr("%1 in input form must be less than %2 files").arg(qname).arg(limit));
+            return reject(QCoreApplication::translate("flowbench::nodes::StartNode",
+                                                      "%1 in input form must be less than %2 files")
+                              .arg(qname)
+                              .arg(limit));
         }
     } else if (type == "checkbox") {
         if (value.is_string()) {
@@ -201,15 +210,19 @@ Checked validate(const Json &variable, const Json *input,
         }
         // Dify checks only truthy values: "" and {} pass as they are.
         if (py::truthy(value) && (!value.is_object() || variables::isFile(value)))
-            return reject(tr("%1 in input form must be a dict").arg(qname));
+            return reject(QCoreApplication::translate("flowbench::nodes::StartNode",
+                                                      "%1 in input form must be a dict")
+                              .arg(qname));
         const auto schemaIt = variable.find("json_schema");
         if (py::truthy(value) && schemaIt != variable.end() && py::truthy(*schemaIt)) {
             Json schema = *schemaIt;
             if (schema.is_string()) {
                 schema = Json::parse(schemaIt->get<std::string>(), nullptr, false);
                 if (schema.is_discarded()) {
-                    return reject(tr("The JSON schema of %1 is not valid JSON: %2")
-                                      .arg(qname, qs(schemaIt->get<std::string>())));
+                    return reject(
+                        QCoreApplication::translate("flowbench::nodes::StartNode",
+                                                    "The JSON schema of %1 is not valid JSON: %2")
+                            .arg(qname, qs(schemaIt->get<std::string>())));
                 }
             }
             checks.push_back({name, std::move(schema), value});
@@ -267,7 +280,9 @@ void StartNode::start(runtime::NodeContext &ctx)
         }
     } catch (const Json::exception &e) {
         finish(runtime::NodeResult::failure(
-            tr("Invalid node data: %1").arg(QString::fromUtf8(e.what())), kErrorType));
+            QCoreApplication::translate("flowbench::nodes::StartNode", "Invalid node data: %1")
+                .arg(QString::fromUtf8(e.what())),
+            kErrorType));
         return;
     }
     result.inputs = result.outputs;
@@ -284,7 +299,10 @@ void StartNode::checkNext()
     }
     if (!m_python) {
         finish(runtime::NodeResult::failure(
-            tr("JSON schemas cannot be checked: the Python worker is not available."), kErrorType));
+            QCoreApplication::translate(
+                "flowbench::nodes::StartNode",
+                "JSON schemas cannot be checked: the Python worker is not available."),
+            kErrorType));
         return;
     }
     const SchemaCheck &check = m_checks[m_next];
@@ -300,7 +318,9 @@ void StartNode::checkNext()
             m_waiting = false;
             if (!reply) {
                 finish(runtime::NodeResult::failure(
-                    tr("JSON object for '%1' could not be checked against its schema: %2")
+                    QCoreApplication::translate(
+                        "flowbench::nodes::StartNode",
+                        "JSON object for '%1' could not be checked against its schema: %2")
                         .arg(variable, reply.error().message),
                     kErrorType));
                 return;
@@ -310,7 +330,8 @@ void StartNode::checkNext()
                 const auto errorIt = reply->find("error");
                 const Json error = errorIt != reply->end() ? *errorIt : Json();
                 finish(runtime::NodeResult::failure(
-                    tr("JSON object for '%1' does not match schema: %2")
+                    QCoreApplication::translate("flowbench::nodes::StartNode",
+                                                "JSON object for '%1' does not match schema: %2")
                         .arg(variable, error.is_string() ? qs(error.get<std::string>())
                                                          : qs(variables::pythonStr(error))),
                     kErrorType));

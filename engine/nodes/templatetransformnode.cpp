@@ -8,11 +8,6 @@ namespace flowbench::nodes {
 
 namespace {
 
-struct Text
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::nodes::TemplateTransformNode)
-};
-
 variables::Selector toSelector(const Json &value)
 {
     variables::Selector selector;
@@ -75,7 +70,9 @@ void TemplateTransformNode::start(runtime::NodeContext &ctx)
             source = templateField->get<std::string>();
     } catch (const std::exception &e) {
         ctx.finish(runtime::NodeResult::failure(
-            Text::tr("Invalid node data: %1").arg(QString::fromUtf8(e.what())),
+            QCoreApplication::translate("flowbench::nodes::TemplateTransformNode",
+                                        "Invalid node data: %1")
+                .arg(QString::fromUtf8(e.what())),
             QStringLiteral("TemplateTransformError")));
         return;
     }
@@ -83,7 +80,9 @@ void TemplateTransformNode::start(runtime::NodeContext &ctx)
     runtime::PythonWorkerPool *python = ctx.python();
     if (!python) {
         runtime::NodeResult failed = runtime::NodeResult::failure(
-            Text::tr("No Python worker is available."), QStringLiteral("CodeExecutionError"));
+            QCoreApplication::translate("flowbench::nodes::TemplateTransformNode",
+                                        "No Python worker is available."),
+            QStringLiteral("CodeExecutionError"));
         failed.inputs = inputs;
         ctx.finish(std::move(failed));
         return;
@@ -101,9 +100,10 @@ void TemplateTransformNode::start(runtime::NodeContext &ctx)
             } else {
                 const auto text = reply->find("result");
                 if (text == reply->end() || !text->is_string()) {
-                    result
-                        = runtime::NodeResult::failure(Text::tr("The template produced no text."),
-                                                       QStringLiteral("CodeExecutionError"));
+                    result = runtime::NodeResult::failure(
+                        QCoreApplication::translate("flowbench::nodes::TemplateTransformNode",
+                                                    "The template produced no text."),
+                        QStringLiteral("CodeExecutionError"));
                 } else if (codePoints(text->get_ref<const std::string &>())
                            > std::size_t(kMaxOutputLength)) {
                     result = runtime::NodeResult::failure(

@@ -8,11 +8,6 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct AggregatorText
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::nodes::VariableAggregatorNode)
-};
-
 variables::Selector toSelector(const Json &value)
 {
     variables::Selector selector;
@@ -94,7 +89,9 @@ void VariableAggregatorNode::start(runtime::NodeContext &ctx)
         result = run(ctx.data(), ctx.pool());
     } catch (const Json::exception &e) {
         result = runtime::NodeResult::failure(
-            AggregatorText::tr("Invalid node data: %1").arg(QString::fromUtf8(e.what())),
+            QCoreApplication::translate("flowbench::nodes::VariableAggregatorNode",
+                                        "Invalid node data: %1")
+                .arg(QString::fromUtf8(e.what())),
             QStringLiteral("ValueError"));
     }
     ctx.finish(std::move(result));

@@ -9,6 +9,9 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFutureWatcher>
+#include <QJSEngine>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QPointer>
 #include <QTimer>
@@ -27,11 +30,6 @@ using variables::Selector;
 using variables::VariablePool;
 
 namespace {
-
-struct EngineText
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::runtime::GraphEngine)
-};
 
 enum class EdgeState : quint8 { Unknown, Taken, Skipped };
 enum class NodeState : quint8 { Unknown, Queued, Running, Done, Skipped };
@@ -265,6 +263,8 @@ struct GraphEngine::Private
     bool pauseRequested = false;
     int stepBudget = -1; // -1: free running
     QString skipBreakOnce;
+    QString runToNode;                          // one-shot breakpoint
+    std::unique_ptr<QJSEngine> conditionEngine; // conditional breakpoints, created on first use
     QElapsedTimer clock;
     QTimer timeLimit;
     std::vector<QString> answers; // executed answers' text, completion order
@@ -352,6 +352,7 @@ struct GraphEngine::Private
     void cancelFrame(Frame *f);
     void finishRun(RunStatus status, const QString &error);
     bool pausedBeforeStart(int node);
+    bool breakpointHit(const GNode &g, QString *conditionError);
     void retireFrame(std::unique_ptr<Frame> frame);
     void retireContainer(Execution *x);
     void schedulePump();
@@ -445,9 +446,10 @@ Result<void> GraphEngine::Private::build()
                                           : QStringLiteral("[%1] %2").arg(p.nodeId, p.message));
     }
     if (!errors.isEmpty())
-        return makeError(
-            QStringLiteral("run.invalid"),
-            EngineText::tr("the workflow cannot run: %1").arg(errors.join(QStringLiteral("; "))));
+        return makeError(QStringLiteral("run.invalid"),
+                         QCoreApplication::translate("flowbench::runtime::GraphEngine",
+                                                     "the workflow cannot run: %1")
+                             .arg(errors.join(QStringLiteral("; "))));
 
     nodes.clear();
     edges.clear();
@@ -482,7 +484,9 @@ Result<void> GraphEngine::Private::build()
         rootNode = index.value(options.startNodeId, -1);
         if (rootNode < 0)
             return makeError(QStringLiteral("run.start"),
-                             EngineText::tr("no node '%1' to start from").arg(options.startNodeId));
+                             QCoreApplication::translate("flowbench::runtime::GraphEngine",
+                                                         "no node '%1' to start from")
+                                 .arg(options.startNodeId));
     } else {
         for (size_t i = 0; i < nodes.size(); ++i) {
             if (nodes[i].kind == QLatin1String("start") && nodes[i].in.empty()) {
@@ -492,7 +496,8 @@ Result<void> GraphEngine::Private::build()
         }
         if (rootNode < 0)
             return makeError(QStringLiteral("run.start"),
-                             EngineText::tr("the workflow has no start node"));
+                             QCoreApplication::translate("flowbench::runtime::GraphEngine",
+                                                         "the workflow has no start node"));
     }
     // Kinds that cannot run yet are refused up front unless pinned (which replaces running).
     for (const GNode &g : nodes) {
@@ -502,9 +507,11 @@ Result<void> GraphEngine::Private::build()
         if (options.pinnedOutputs.contains(g.id) || options.forcedFailures.contains(g.id))
             continue;
         if (!createExecNode(g.kind) && !isLlmFamily(g.kind))
-            return makeError(QStringLiteral("run.unsupported"),
-                             EngineText::tr("node '%1' (%2) is of a kind Flowbench cannot run")
-                                 .arg(g.title.isEmpty() ? g.id : g.title, g.kind));
+            return makeError(
+                QStringLiteral("run.unsupported"),
+                QCoreApplication::translate("flowbench::runtime::GraphEngine",
+                                            "node '%1' (%2) is of a kind Flowbench cannot run")
+                    .arg(g.title.isEmpty() ? g.id : g.title, g.kind));
     }
     prepared = true;
     return {};
@@ -615,7 +622,8 @@ void GraphEngine::Private::enqueue(Frame *f, int node)
 bool GraphEngine::Private::pausedBeforeStart(int node)
 {
     const GNode &g = nodes[static_cast<size_t>(node)];
-    const bool breakpoint = options.breakpoints.contains(g.id) && skipBreakOnce != g.id;
+    QString conditionError;
+    const bool breakpoint = skipBreakOnce != g.id && breakpointHit(g, &conditionError);
     const bool stepDone = stepBudget == 0;
     if (!breakpoint && !stepDone && !pauseRequested)
         return false;
@@ -627,8 +635,45 @@ bool GraphEngine::Private::pausedBeforeStart(int node)
     RunEvent e = makeEvent(RunEvent::Type::RunPaused, nullptr, node);
     e.status = QStringLiteral("paused");
     e.metadata = Json{{"reason", breakpoint ? "breakpoint" : stepDone ? "step" : "pause"}};
+    if (!conditionError.isEmpty())
+        e.error = conditionError;
+    if (runToNode == g.id)
+        runToNode.clear();
     emitEvent(e);
     return true;
+}
+
+bool GraphEngine::Private::breakpointHit(const GNode &g, QString *conditionError)
+{
+    if (runToNode == g.id)
+        return true;
+    if (!options.breakpoints.contains(g.id))
+        return false;
+    const QString expression = options.breakpointConditions.value(g.id).trimmed();
+    if (expression.isEmpty())
+        return true;
+    if (!conditionEngine) {
+        // No extensions: the expression sees only the pool and v(), never files or network.
+        conditionEngine = std::make_unique<QJSEngine>();
+        conditionEngine->evaluate(QStringLiteral(
+            "function v(path) { var parts = String(path).split('.'); var x = pool;"
+            " for (var i = 0; i < parts.length; ++i) { if (x === null || x === undefined)"
+            " return undefined; x = x[parts[i]]; } return x; }"));
+    }
+    const Json snapshot = top && top->pool ? top->pool->toJson() : pool.toJson();
+    const QByteArray text
+        = QByteArray::fromStdString(snapshot.dump(-1, ' ', false, Json::error_handler_t::replace));
+    conditionEngine->globalObject().setProperty(
+        QStringLiteral("pool"),
+        conditionEngine->toScriptValue(QJsonDocument::fromJson(text).object()));
+    const QJSValue result = conditionEngine->evaluate(expression);
+    if (result.isError()) {
+        *conditionError = QCoreApplication::translate("flowbench::runtime::GraphEngine",
+                                                      "breakpoint condition on %1 failed: %2")
+                              .arg(g.id, result.toString());
+        return true; // better to stop and say why than to run past silently
+    }
+    return result.toBool();
 }
 
 void GraphEngine::Private::pump()
@@ -752,11 +797,15 @@ void GraphEngine::Private::launch(Execution *x)
         x->done = true;
         complete(x, NodeResult::failure(
                         isLlmFamily(g.kind)
-                            ? EngineText::tr("%1 nodes are not available yet: endpoint support "
-                                             "arrives with the LLM client (pin this node's output "
-                                             "to run the rest of the workflow)")
+                            ? QCoreApplication::translate(
+                                  "flowbench::runtime::GraphEngine",
+                                  "%1 nodes are not available yet: endpoint support "
+                                  "arrives with the LLM client (pin this node's output "
+                                  "to run the rest of the workflow)")
                                   .arg(g.kind)
-                            : EngineText::tr("node kind '%1' cannot run").arg(g.kind),
+                            : QCoreApplication::translate("flowbench::runtime::GraphEngine",
+                                                          "node kind '%1' cannot run")
+                                  .arg(g.kind),
                         QStringLiteral("NotAvailable")));
         return;
     }
@@ -962,7 +1011,8 @@ void GraphEngine::Private::succeed(Execution *x, NodeResult result, bool excepti
     }
     if (q->m_steps > options.maxSteps && !ended) {
         finishRun(RunStatus::Stopped,
-                  EngineText::tr("Aborted: Maximum execution steps exceeded: %1 > %2")
+                  QCoreApplication::translate("flowbench::runtime::GraphEngine",
+                                              "Aborted: Maximum execution steps exceeded: %1 > %2")
                       .arg(q->m_steps)
                       .arg(options.maxSteps));
         return;
@@ -1136,11 +1186,11 @@ void GraphEngine::Private::startIteration(Execution *x)
     if (value && !value->is_null() && !value->is_array()) {
         retireContainer(x);
         x->done = true;
-        complete(
-            x,
-            NodeResult::failure(
-                EngineText::tr("iterator %1 is not a list").arg(qs(variables::selectorText(sel))),
-                QStringLiteral("IteratorVariableNotFoundError")));
+        complete(x,
+                 NodeResult::failure(QCoreApplication::translate("flowbench::runtime::GraphEngine",
+                                                                 "iterator %1 is not a list")
+                                         .arg(qs(variables::selectorText(sel))),
+                                     QStringLiteral("IteratorVariableNotFoundError")));
         return;
     }
     c->items = value && value->is_array() ? *value : Json::array();
@@ -1169,8 +1219,10 @@ void GraphEngine::Private::launchIterationItem(ContainerRun *c)
     emitEvent(next);
     if (root < 0) {
         x->done = true;
-        complete(x, NodeResult::failure(EngineText::tr("the iteration has no start node"),
-                                        QStringLiteral("IterationNodeError")));
+        complete(x,
+                 NodeResult::failure(QCoreApplication::translate("flowbench::runtime::GraphEngine",
+                                                                 "the iteration has no start node"),
+                                     QStringLiteral("IterationNodeError")));
         return;
     }
     auto childPool = std::make_unique<VariablePool>(*x->frame->pool);
@@ -1333,8 +1385,10 @@ void GraphEngine::Private::runLoopRound(ContainerRun *c)
     if (root < 0) {
         retireContainer(x);
         x->done = true;
-        complete(x, NodeResult::failure(EngineText::tr("the loop has no start node"),
-                                        QStringLiteral("LoopNodeError")));
+        complete(x,
+                 NodeResult::failure(QCoreApplication::translate("flowbench::runtime::GraphEngine",
+                                                                 "the loop has no start node"),
+                                     QStringLiteral("LoopNodeError")));
         return;
     }
     auto frame = makeFrame(root, x->frame->pool, x->frame);
@@ -1662,10 +1716,11 @@ GraphEngine::GraphEngine(document::Workflow workflow, RunOptions options, QObjec
                                          : d->options.runId;
     d->timeLimit.setSingleShot(true);
     connect(&d->timeLimit, &QTimer::timeout, this, [this] {
-        d->finishRun(RunStatus::Stopped,
-                     EngineText::tr("Aborted: Maximum execution time exceeded: %1s > %2s")
-                         .arg(elapsedMs() / 1000)
-                         .arg(d->options.maxSeconds));
+        d->finishRun(RunStatus::Stopped, QCoreApplication::translate(
+                                             "flowbench::runtime::GraphEngine",
+                                             "Aborted: Maximum execution time exceeded: %1s > %2s")
+                                             .arg(elapsedMs() / 1000)
+                                             .arg(d->options.maxSeconds));
     });
 }
 
@@ -1771,6 +1826,21 @@ void GraphEngine::setBreakpoints(const QSet<QString> &nodeIds)
     d->options.breakpoints = nodeIds;
 }
 
+void GraphEngine::setBreakpointCondition(const QString &nodeId, const QString &expression)
+{
+    if (expression.trimmed().isEmpty())
+        d->options.breakpointConditions.remove(nodeId);
+    else
+        d->options.breakpointConditions.insert(nodeId, expression);
+}
+
+void GraphEngine::runTo(const QString &nodeId)
+{
+    d->runToNode = nodeId;
+    if (m_status == RunStatus::Paused)
+        resume();
+}
+
 Result<void> GraphEngine::setVariable(const variables::Selector &selector, const Json &value)
 {
     if (m_status != RunStatus::Paused)
@@ -1787,6 +1857,13 @@ Result<void> GraphEngine::setVariable(const variables::Selector &selector, const
                              .arg(qs(variables::selectorText(selector)),
                                   qs(variables::userType(*old)), qs(variables::userType(value))));
     d->pool.set(selector, value);
+    RunEvent e = d->makeEvent(RunEvent::Type::VariableEdited);
+    e.nodeId = QString::fromStdString(selector[0]);
+    for (const std::string &part : selector)
+        e.selector << QString::fromStdString(part);
+    e.inputs = Json{{"value", old ? *old : Json()}};
+    e.outputs = Json{{"value", value}};
+    d->emitEvent(e);
     return {};
 }
 

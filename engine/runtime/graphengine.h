@@ -35,7 +35,13 @@ struct RunOptions
     Json conversationVariables = Json::object();
     QHash<QString, Json> pinnedOutputs;     // node id → outputs object: the node does not run
     QHash<QString, QString> forcedFailures; // node id → error message
-    QSet<QString> breakpoints;              // pause before these nodes start
+    QSet<QString> breakpoints; // pause before these nodes start
+    // Conditional breakpoints: node id → a JavaScript expression over the pool, evaluated just
+    // before the node starts; the run pauses only when it is truthy (or when it cannot be
+    // evaluated, with the error in the pause event). The pool is the global `pool`
+    // ({"node_id": {"var": value}}), and `v("node.var.key")` reads one value:
+    //     v("sys.query").includes("refund") && pool["1754"].score > 0.5
+    QHash<QString, QString> breakpointConditions;
     int maxSteps = 500;                     // node starts; Dify's WORKFLOW_MAX_EXECUTION_STEPS
     int maxSeconds = 1200;                  // Dify's WORKFLOW_MAX_EXECUTION_TIME
     // Re-run from a node: the pool of an earlier run, and the node to start at.
@@ -78,8 +84,12 @@ public:
     void pause();
     void resume();
     void step();
+    // Runs until `nodeId` is about to start (a one-shot breakpoint), from a pause or not.
+    void runTo(const QString &nodeId);
     void setBreakpoints(const QSet<QString> &nodeIds);
+    void setBreakpointCondition(const QString &nodeId, const QString &expression);
     // Edits a pool value while paused; the value must keep its type (null may become anything).
+    // The edit is part of the run: a VariableEdited event records it.
     Result<void> setVariable(const variables::Selector &selector, const Json &value);
 
     [[nodiscard]] RunStatus status() const { return m_status; }

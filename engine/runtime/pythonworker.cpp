@@ -36,11 +36,6 @@ namespace flowbench::runtime {
 
 namespace {
 
-struct Text
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::runtime::PythonWorkerPool)
-};
-
 constexpr qsizetype kMaxResponseBytes = 10 * 1024 * 1024;
 // The worker itself refuses larger responses; this only catches a line that never ends.
 constexpr qsizetype kMaxBufferedBytes = kMaxResponseBytes + 1024 * 1024;
@@ -53,7 +48,9 @@ constexpr rlim_t kOpenFiles = 64;
 
 QString installHint()
 {
-    return Text::tr("Install python3 and python3-jinja2 (scripts/install-deps does).");
+    return QCoreApplication::translate(
+        "flowbench::runtime::PythonWorkerPool",
+        "Install python3 and python3-jinja2 (scripts/install-deps does).");
 }
 
 // Runs in the forked child before exec: only async-signal-safe calls.
@@ -152,10 +149,13 @@ void PythonWorkerPool::Private::dispatch()
         if (program.isEmpty() || script.isEmpty()) {
             Request request = std::move(queue.front());
             queue.pop_front();
-            const QString why = program.isEmpty()
-                                    ? Text::tr("python3 was not found on PATH.")
-                                    : Text::tr("The Python worker script is missing from the "
-                                               "build.");
+            const QString why
+                = program.isEmpty()
+                      ? QCoreApplication::translate("flowbench::runtime::PythonWorkerPool",
+                                                    "python3 was not found on PATH.")
+                      : QCoreApplication::translate("flowbench::runtime::PythonWorkerPool",
+                                                    "The Python worker script is missing from the "
+                                                    "build.");
             request.done(makeError(QStringLiteral("python.unavailable"),
                                    why + QLatin1Char(' ') + installHint()));
             if (!alive)
@@ -247,9 +247,11 @@ void PythonWorkerPool::Private::onStdout(Worker *w)
     }
     if (w->process == process && w->out.size() > kMaxBufferedBytes) {
         retire(w, true);
-        complete(w, makeError(QStringLiteral("python.error"),
-                              Text::tr("The result is too large (more than %1 MB).")
-                                  .arg(kMaxResponseBytes / (1024 * 1024))));
+        complete(w,
+                 makeError(QStringLiteral("python.error"),
+                           QCoreApplication::translate("flowbench::runtime::PythonWorkerPool",
+                                                       "The result is too large (more than %1 MB).")
+                               .arg(kMaxResponseBytes / (1024 * 1024))));
     }
 }
 
@@ -311,8 +313,11 @@ void PythonWorkerPool::Private::onFinished(Worker *w, int exitCode, QProcess::Ex
     if (!w->current)
         return; // an idle worker ended (recycled): the next request starts a new one
     QString message = status == QProcess::CrashExit
-                          ? Text::tr("The Python worker crashed.")
-                          : Text::tr("The Python worker exited with status %1.").arg(exitCode);
+                          ? QCoreApplication::translate("flowbench::runtime::PythonWorkerPool",
+                                                        "The Python worker crashed.")
+                          : QCoreApplication::translate("flowbench::runtime::PythonWorkerPool",
+                                                        "The Python worker exited with status %1.")
+                                .arg(exitCode);
     if (!tail.isEmpty())
         message += QLatin1Char('\n') + tail;
     complete(w, makeError(QStringLiteral("python.crashed"), message));
@@ -325,7 +330,9 @@ void PythonWorkerPool::Private::onStartFailed(Worker *w)
     if (!w->current)
         return;
     complete(w, makeError(QStringLiteral("python.unavailable"),
-                          Text::tr("Python could not be started (%1: %2).").arg(program, why)
+                          QCoreApplication::translate("flowbench::runtime::PythonWorkerPool",
+                                                      "Python could not be started (%1: %2).")
+                                  .arg(program, why)
                               + QLatin1Char(' ') + installHint()));
 }
 
@@ -336,7 +343,9 @@ void PythonWorkerPool::Private::onTimeout(Worker *w)
     const int limit = w->current->timeoutMs;
     retire(w, true);
     complete(w, makeError(QStringLiteral("python.timeout"),
-                          Text::tr("The code ran too long: it exceeded %1 ms.").arg(limit)));
+                          QCoreApplication::translate("flowbench::runtime::PythonWorkerPool",
+                                                      "The code ran too long: it exceeded %1 ms.")
+                              .arg(limit)));
 }
 
 void PythonWorkerPool::Private::retire(Worker *w, bool kill)

@@ -51,6 +51,8 @@ QString RunEvent::typeName(Type type)
         return QStringLiteral("loop_succeeded");
     case Type::LoopFailed:
         return QStringLiteral("loop_failed");
+    case Type::VariableEdited:
+        return QStringLiteral("variable_edited");
     }
     return QStringLiteral("unknown");
 }
@@ -92,6 +94,13 @@ Json RunEvent::toJson() const
         j["from_variable_selector"] = sel;
         j["text"] = chunk.toStdString();
         j["is_final"] = isFinal;
+        break;
+    }
+    case Type::VariableEdited: {
+        Json sel = Json::array();
+        for (const QString &part : selector)
+            sel.push_back(part.toStdString());
+        j["selector"] = sel;
         break;
     }
     case Type::NodeRetry:

@@ -38,6 +38,7 @@ struct RunEvent
         LoopNext,
         LoopSucceeded,
         LoopFailed,
+        VariableEdited, // a person changed a pool value while paused (selector, outputs.value)
     };
 
     Type type = Type::RunStarted;

@@ -28,11 +28,6 @@ using runtime::RunEvent;
 
 namespace {
 
-struct StoreText
-{
-    Q_DECLARE_TR_FUNCTIONS(flowbench::store::RunStore)
-};
-
 constexpr int kFlushIntervalMs = 500;
 
 // QtSql connections are per thread and named globally: every connection gets its own name.
@@ -158,8 +153,12 @@ Error sqlError(const QString &code, const QString &what, const QSqlError &error)
     if (detail.isEmpty())
         detail = error.driverText().trimmed();
     if (detail.isEmpty())
-        detail = StoreText::tr("unknown database error");
-    return Error{code, StoreText::tr("%1: %2").arg(what, detail), {}};
+        detail
+            = QCoreApplication::translate("flowbench::store::RunStore", "unknown database error");
+    return Error{
+        code,
+        QCoreApplication::translate("flowbench::store::RunStore", "%1: %2").arg(what, detail),
+        {}};
 }
 
 // What the run row starts with (sent at RunStarted).
@@ -208,10 +207,12 @@ public:
         db.setDatabaseName(path);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
         if (!db.open())
-            return tl::unexpected(sqlError(
-                QStringLiteral("store.open"),
-                StoreText::tr("cannot open the run store %1").arg(QDir::toNativeSeparators(path)),
-                db.lastError()));
+            return tl::unexpected(
+                sqlError(QStringLiteral("store.open"),
+                         QCoreApplication::translate("flowbench::store::RunStore",
+                                                     "cannot open the run store %1")
+                             .arg(QDir::toNativeSeparators(path)),
+                         db.lastError()));
         QSqlQuery pragma(db);
         // The reader set WAL on the file; synchronous is per connection: NORMAL is durable
         // across application crashes, and commits need no fsync in WAL mode.
@@ -264,9 +265,11 @@ public:
                 if (*q && (*q)->lastError().isValid())
                     error = (*q)->lastError();
             }
-            return tl::unexpected(sqlError(QStringLiteral("store.schema"),
-                                           StoreText::tr("cannot prepare the run store's queries"),
-                                           error));
+            return tl::unexpected(
+                sqlError(QStringLiteral("store.schema"),
+                         QCoreApplication::translate("flowbench::store::RunStore",
+                                                     "cannot prepare the run store's queries"),
+                         error));
         }
         return {};
     }
@@ -285,18 +288,23 @@ public:
         QSqlDatabase db = QSqlDatabase::database(m_name, false);
         if (!db.isOpen())
             return makeError(QStringLiteral("store.write"),
-                             StoreText::tr("the run store is closed"));
+                             QCoreApplication::translate("flowbench::store::RunStore",
+                                                         "the run store is closed"));
         if (!db.transaction())
-            return tl::unexpected(sqlError(QStringLiteral("store.write"),
-                                           StoreText::tr("cannot write run %1").arg(batch.runId),
-                                           db.lastError()));
+            return tl::unexpected(sqlError(
+                QStringLiteral("store.write"),
+                QCoreApplication::translate("flowbench::store::RunStore", "cannot write run %1")
+                    .arg(batch.runId),
+                db.lastError()));
         RunState &state = m_runs[batch.runId];
         const auto failed = [&](const QSqlQuery &q) {
             const QSqlError error = q.lastError();
             db.rollback();
-            return tl::unexpected(sqlError(QStringLiteral("store.write"),
-                                           StoreText::tr("cannot write run %1").arg(batch.runId),
-                                           error));
+            return tl::unexpected(sqlError(
+                QStringLiteral("store.write"),
+                QCoreApplication::translate("flowbench::store::RunStore", "cannot write run %1")
+                    .arg(batch.runId),
+                error));
         };
 
         if (batch.header) {
@@ -386,9 +394,11 @@ public:
         if (!db.commit()) {
             const QSqlError error = db.lastError();
             db.rollback();
-            return tl::unexpected(sqlError(QStringLiteral("store.write"),
-                                           StoreText::tr("cannot write run %1").arg(batch.runId),
-                                           error));
+            return tl::unexpected(sqlError(
+                QStringLiteral("store.write"),
+                QCoreApplication::translate("flowbench::store::RunStore", "cannot write run %1")
+                    .arg(batch.runId),
+                error));
         }
         if (batch.final) {
             m_runs.remove(batch.runId);
@@ -410,9 +420,11 @@ public:
         QSqlDatabase db = QSqlDatabase::database(m_name, false);
         const auto failed = [&](const QSqlError &error) {
             db.rollback();
-            return tl::unexpected(sqlError(QStringLiteral("store.write"),
-                                           StoreText::tr("cannot delete run %1").arg(runId),
-                                           error));
+            return tl::unexpected(sqlError(
+                QStringLiteral("store.write"),
+                QCoreApplication::translate("flowbench::store::RunStore", "cannot delete run %1")
+                    .arg(runId),
+                error));
         };
         if (!db.transaction())
             return failed(db.lastError());
@@ -423,7 +435,9 @@ public:
             m_workflowOf->finish();
             db.rollback();
             return makeError(QStringLiteral("store.not-found"),
-                             StoreText::tr("there is no recorded run '%1'").arg(runId));
+                             QCoreApplication::translate("flowbench::store::RunStore",
+                                                         "there is no recorded run '%1'")
+                                 .arg(runId));
         }
         const QString hash = m_workflowOf->value(0).toString();
         m_workflowOf->finish();
@@ -673,14 +687,16 @@ QString RunStore::path() const
 Result<std::unique_ptr<RunStore>> RunStore::open(const QString &path)
 {
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
-        return makeError(
-            QStringLiteral("store.driver"),
-            StoreText::tr("the Qt SQLite driver is not installed (libqt6sql6-sqlite)"));
+        return makeError(QStringLiteral("store.driver"),
+                         QCoreApplication::translate(
+                             "flowbench::store::RunStore",
+                             "the Qt SQLite driver is not installed (libqt6sql6-sqlite)"));
     const QFileInfo info(path);
     if (!info.absoluteDir().exists() && !QDir().mkpath(info.absolutePath()))
-        return makeError(QStringLiteral("store.open"),
-                         StoreText::tr("cannot create the folder %1")
-                             .arg(QDir::toNativeSeparators(info.absolutePath())));
+        return makeError(
+            QStringLiteral("store.open"),
+            QCoreApplication::translate("flowbench::store::RunStore", "cannot create the folder %1")
+                .arg(QDir::toNativeSeparators(info.absolutePath())));
 
     std::unique_ptr<RunStore> store(new RunStore);
     store->d->path = path;
@@ -694,63 +710,78 @@ Result<std::unique_ptr<RunStore>> RunStore::open(const QString &path)
         db.setDatabaseName(path);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
         if (!db.open())
-            return tl::unexpected(sqlError(
-                QStringLiteral("store.open"),
-                StoreText::tr("cannot open the run store %1").arg(QDir::toNativeSeparators(path)),
-                db.lastError()));
+            return tl::unexpected(
+                sqlError(QStringLiteral("store.open"),
+                         QCoreApplication::translate("flowbench::store::RunStore",
+                                                     "cannot open the run store %1")
+                             .arg(QDir::toNativeSeparators(path)),
+                         db.lastError()));
         QSqlQuery q(db);
         // SQLite reads the file lazily: this is the first read, where a damaged file shows.
         if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
-            return tl::unexpected(
-                sqlError(QStringLiteral("store.corrupt"),
-                         StoreText::tr("%1 is not a Flowbench run store or is damaged")
-                             .arg(QDir::toNativeSeparators(path)),
-                         q.lastError()));
+            return tl::unexpected(sqlError(
+                QStringLiteral("store.corrupt"),
+                QCoreApplication::translate("flowbench::store::RunStore",
+                                            "%1 is not a Flowbench run store or is damaged")
+                    .arg(QDir::toNativeSeparators(path)),
+                q.lastError()));
         const int version = q.value(0).toInt();
         q.finish();
         if (version > kSchemaVersion)
-            return makeError(QStringLiteral("store.newer"),
-                             StoreText::tr("%1 was written by a newer Flowbench (run store schema "
-                                           "version %2; this version reads up to %3)")
-                                 .arg(QDir::toNativeSeparators(path))
-                                 .arg(version)
-                                 .arg(kSchemaVersion));
+            return makeError(
+                QStringLiteral("store.newer"),
+                QCoreApplication::translate("flowbench::store::RunStore",
+                                            "%1 was written by a newer Flowbench (run store schema "
+                                            "version %2; this version reads up to %3)")
+                    .arg(QDir::toNativeSeparators(path))
+                    .arg(version)
+                    .arg(kSchemaVersion));
         // A file whose header is intact but whose schema page is not fails here (a full
         // integrity check would read the whole file: too slow at every start).
         if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")) || !q.next())
-            return tl::unexpected(sqlError(
-                QStringLiteral("store.corrupt"),
-                StoreText::tr("%1 is damaged").arg(QDir::toNativeSeparators(path)), q.lastError()));
+            return tl::unexpected(
+                sqlError(QStringLiteral("store.corrupt"),
+                         QCoreApplication::translate("flowbench::store::RunStore", "%1 is damaged")
+                             .arg(QDir::toNativeSeparators(path)),
+                         q.lastError()));
         q.finish();
         if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
-            return tl::unexpected(sqlError(
-                QStringLiteral("store.open"),
-                StoreText::tr("cannot use the run store %1").arg(QDir::toNativeSeparators(path)),
-                q.lastError()));
+            return tl::unexpected(
+                sqlError(QStringLiteral("store.open"),
+                         QCoreApplication::translate("flowbench::store::RunStore",
+                                                     "cannot use the run store %1")
+                             .arg(QDir::toNativeSeparators(path)),
+                         q.lastError()));
         q.finish();
         if (version < kSchemaVersion) {
             if (!db.transaction())
-                return tl::unexpected(sqlError(QStringLiteral("store.schema"),
-                                               StoreText::tr("cannot create the run store %1")
-                                                   .arg(QDir::toNativeSeparators(path)),
-                                               db.lastError()));
+                return tl::unexpected(
+                    sqlError(QStringLiteral("store.schema"),
+                             QCoreApplication::translate("flowbench::store::RunStore",
+                                                         "cannot create the run store %1")
+                                 .arg(QDir::toNativeSeparators(path)),
+                             db.lastError()));
             QStringList statements = schemaStatements();
             statements << QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion);
             for (const QString &sql : std::as_const(statements)) {
                 if (!q.exec(sql)) {
                     const QSqlError error = q.lastError();
                     db.rollback();
-                    return tl::unexpected(sqlError(QStringLiteral("store.schema"),
-                                                   StoreText::tr("cannot create the run store %1")
-                                                       .arg(QDir::toNativeSeparators(path)),
-                                                   error));
+                    return tl::unexpected(
+                        sqlError(QStringLiteral("store.schema"),
+                                 QCoreApplication::translate("flowbench::store::RunStore",
+                                                             "cannot create the run store %1")
+                                     .arg(QDir::toNativeSeparators(path)),
+                                 error));
                 }
             }
             if (!db.commit())
-                return tl::unexpected(sqlError(QStringLiteral("store.schema"),
-                                               StoreText::tr("cannot create the run store %1")
-                                                   .arg(QDir::toNativeSeparators(path)),
-                                               db.lastError()));
+                return tl::unexpected(
+                    sqlError(QStringLiteral("store.schema"),
+                             QCoreApplication::translate("flowbench::store::RunStore",
+                                                         "cannot create the run store %1")
+                                 .arg(QDir::toNativeSeparators(path)),
+                             db.lastError()));
         }
         return {};
     };
@@ -997,7 +1028,9 @@ Result<document::Workflow> recordedWorkflow(const RecordedRun &run)
 {
     if (!run.workflow.is_object())
         return makeError(QStringLiteral("store.workflow"),
-                         StoreText::tr("run %1 has no workflow snapshot").arg(run.runId));
+                         QCoreApplication::translate("flowbench::store::RunStore",
+                                                     "run %1 has no workflow snapshot")
+                             .arg(run.runId));
     return document::Workflow::fromJson(run.workflow);
 }
 
@@ -1065,9 +1098,10 @@ runtime::RunOptions replayOptions(const RecordedRun &run)
             o.forcedFailures.insert(n.nodeId, n.error);
             o.pinnedOutputs.remove(n.nodeId);
         } else {
-            o.forcedFailures.insert(n.nodeId,
-                                    StoreText::tr("the recording has no result for this node "
-                                                  "(the run ended while it ran)"));
+            o.forcedFailures.insert(
+                n.nodeId, QCoreApplication::translate("flowbench::store::RunStore",
+                                                      "the recording has no result for this node "
+                                                      "(the run ended while it ran)"));
             o.pinnedOutputs.remove(n.nodeId);
         }
     }

@@ -114,6 +114,8 @@ private Q_SLOTS:
     void unknownKindRefusesToStart();
     void breakpointStepEditContinue();
     void stopCancelsInFlightHttp();
+    void conditionalBreakpointAndRunTo_data();
+    void conditionalBreakpointAndRunTo();
 };
 
 void TestEngine::failBranchAfterRetries()
@@ -467,6 +469,62 @@ void TestEngine::stopCancelsInFlightHttp()
             || peer->state() == QAbstractSocket::UnconnectedState); // request aborted
     QVERIFY(!r.of(RunEvent::Type::NodeSucceeded).contains(QStringLiteral("http")));
     QCOMPARE(r.events.back().type, RunEvent::Type::RunStopped);
+}
+
+void TestEngine::conditionalBreakpointAndRunTo_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("condition");
+    QTest::addColumn<bool>("pauses");
+    QTest::newRow("true") << "refund please"
+                          << R"(v("start.q").includes("refund"))" << true;
+    QTest::newRow("false") << "hello"
+                           << R"(v("start.q").includes("refund"))" << false;
+    QTest::newRow("pool object") << "abc"
+                                 << R"(pool["start"]["q"].length === 3)" << true;
+    QTest::newRow("broken expression pauses") << "x"
+                                              << "this is not js" << true;
+}
+
+void TestEngine::conditionalBreakpointAndRunTo()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, condition);
+    QFETCH(bool, pauses);
+    auto wf = workflow(Json::array({start(Json::array({textInput("q")})),
+                                    node("a1", agg("A1", Json::array({{"start", "q"}}))),
+                                    node("a2", agg("A2", Json::array({{"a1", "output"}}))),
+                                    end(Json::array({out("out", "a2", "output")}))}),
+                       Json::array({edge("start", "a1"), edge("a1", "a2"), edge("a2", "end")}));
+    runtime::RunOptions o;
+    o.inputs = Json{{"q", query.toStdString()}};
+    o.breakpoints.insert(QStringLiteral("a1"));
+    o.breakpointConditions.insert(QStringLiteral("a1"), condition);
+    runtime::GraphEngine engine(wf, o);
+    Recorder r;
+    connect(&engine, &runtime::GraphEngine::event, this,
+            [&r](const RunEvent &e) { r.events.push_back(e); });
+    engine.start();
+    if (!pauses) {
+        QVERIFY(waitFinished(engine));
+        QCOMPARE(engine.status(), runtime::RunStatus::Succeeded);
+        return;
+    }
+    QCOMPARE(engine.status(), runtime::RunStatus::Paused);
+    QCOMPARE(engine.pausedAtNode(), QStringLiteral("a1"));
+    if (condition == QLatin1String("this is not js"))
+        QVERIFY(r.events.back().error.contains(QStringLiteral("breakpoint condition")));
+    // Run to the end node: a1 and a2 run, then it pauses again.
+    engine.runTo(QStringLiteral("end"));
+    QTRY_COMPARE(engine.status(), runtime::RunStatus::Paused);
+    QCOMPARE(engine.pausedAtNode(), QStringLiteral("end"));
+    // An edit while paused is recorded as an event of the run.
+    QVERIFY(engine.setVariable({"a2", "output"}, Json("changed")));
+    QCOMPARE(r.events.back().type, RunEvent::Type::VariableEdited);
+    QCOMPARE(r.events.back().outputs["value"], Json("changed"));
+    engine.resume();
+    QVERIFY(waitFinished(engine));
+    QCOMPARE(engine.outputs(), (Json{{"out", "changed"}}));
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

@@ -66,6 +66,7 @@ private Q_SLOTS:
     void everyMessageIsTranslated();
     void placeholdersAreKept();
     void acceleratorsAreKept();
+    void contextsNameClasses();
 
 private:
     QString m_language;
@@ -198,6 +199,25 @@ void TestTranslations::acceleratorsAreKept()
     QVERIFY2(offending.isEmpty(),
              qPrintable(QStringLiteral("translations lose their & accelerator:\n")
                         + offending.join(QLatin1Char('\n'))));
+}
+
+// lupdate files a tr() call whose class it cannot resolve under a guessed context (a namespace,
+// a helper struct's own name), and the app then never finds the translation. Every context must
+// be a fully qualified Flowbench class: flowbench::<module>::<Class>.
+void TestTranslations::contextsNameClasses()
+{
+    QStringList wrong;
+    QSet<QString> seen;
+    for (const Message &m : m_messages) {
+        if (seen.contains(m.context))
+            continue;
+        seen.insert(m.context);
+        const QStringList parts = m.context.split(QStringLiteral("::"));
+        if (parts.size() != 3 || parts.first() != QLatin1String("flowbench")
+            || parts.last().isEmpty() || !parts.last().at(0).isUpper())
+            wrong << m.context;
+    }
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QStringLiteral(", "))));
 }
 
 QTEST_GUILESS_MAIN(TestTranslations)
