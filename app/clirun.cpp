@@ -288,7 +288,7 @@ int runCommand(const QStringList &rawArgs)
     if (runStore)
         runStore->record(&engine, workflow, args.options);
     QObject::connect(
-        &engine, &runtime::GraphEngine::event, &engine, [&](const runtime::RunEvent &e) {
+        &engine, &runtime::GraphEngine::runEvent, &engine, [&](const runtime::RunEvent &e) {
             const std::string line
                 = e.toJson().dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
             if (events) {

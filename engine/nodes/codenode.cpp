@@ -181,8 +181,9 @@ std::optional<Error> checkUntyped(const Json &result, const std::string &prefix,
             if (value.empty() || value.front().is_null())
                 continue;
             const Json &first = value.front();
-            const auto all = [&](auto predicate) {
-                for (const Json &item : value) {
+            const Json &list = value; // clang 14 cannot capture a structured binding
+            const auto all = [&list](auto predicate) {
+                for (const Json &item : list) {
                     if (!item.is_null() && !predicate(item))
                         return false;
                 }

@@ -21,14 +21,16 @@ struct NodeResult
 {
     enum class Status { Succeeded, Failed };
     Status status = Status::Succeeded;
-    Json inputs = Json::object();      // what the node read (shown in the inspector)
-    Json processData = Json::object(); // intermediate data (rendered request, ...)
-    Json outputs = Json::object();     // written to the pool as [node_id, key]
+    // inputs, processData and metadata start as null (no allocation: most nodes of a big graph
+    // never fill them); writing a key makes them objects.
+    Json inputs;                   // what the node read (shown in the inspector)
+    Json processData;              // intermediate data (rendered request, ...)
+    Json outputs = Json::object(); // written to the pool as [node_id, key]
     QString error;                     // for Failed: says what went wrong, for people
     QString errorType;                 // e.g. "CodeExecutionError", "HTTPResponseCodeError"
     QString edgeSourceHandle = QStringLiteral("source"); // branch nodes: the chosen handle
     Json usage;                                          // token usage (LLM family)
-    Json metadata = Json::object();
+    Json metadata;
 
     static NodeResult failure(QString error, QString errorType = QStringLiteral("NodeError"))
     {

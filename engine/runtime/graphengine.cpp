@@ -335,7 +335,7 @@ struct GraphEngine::Private
 
     // ---- events ----
     RunEvent makeEvent(RunEvent::Type type, const Frame *frame = nullptr, int node = -1) const;
-    void emitEvent(const RunEvent &e) { Q_EMIT q->event(e); }
+    void emitEvent(const RunEvent &e) { Q_EMIT q->runEvent(e); }
 
     // ---- scheduling ----
     void enqueue(Frame *f, int node);

@@ -64,7 +64,7 @@ QString runStatusName(RunStatus status); // Dify's spelling: "succeeded", "parti
 // resume(), stop(), and setVariable() while paused.
 //
 //     GraphEngine engine(workflow, options);
-//     connect(&engine, &GraphEngine::event, this, &Panel::onEvent);
+//     connect(&engine, &GraphEngine::runEvent, this, &Panel::onEvent);
 //     connect(&engine, &GraphEngine::finished, this, [&] { engine.outputs(); });
 //     engine.start(); // returns at once; the run goes on in the event loop
 class GraphEngine : public QObject
@@ -110,7 +110,7 @@ public:
     struct Private; // the scheduler; public only so its helpers in the .cpp can name it
 
 Q_SIGNALS:
-    void event(const flowbench::runtime::RunEvent &event);
+    void runEvent(const flowbench::runtime::RunEvent &event);
     void finished();
 
 private:

@@ -828,7 +828,7 @@ void RunStore::record(runtime::GraphEngine *engine, const document::Workflow &wo
 
     // The hot path: one copy into the buffer. The run row goes out at once at RunStarted.
     Recording *raw = r.get();
-    connect(engine, &runtime::GraphEngine::event, this, [this, raw](const RunEvent &e) {
+    connect(engine, &runtime::GraphEngine::runEvent, this, [this, raw](const RunEvent &e) {
         raw->pending.push_back(e);
         if (e.type == RunEvent::Type::RunStarted && raw->header) {
             raw->header->startedMs = e.timestampMs;

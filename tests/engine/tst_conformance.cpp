@@ -35,7 +35,7 @@ Outcome run(const document::Workflow &wf, const runtime::RunOptions &options)
 {
     runtime::GraphEngine engine(wf, options);
     Outcome o;
-    QObject::connect(&engine, &runtime::GraphEngine::event, &engine,
+    QObject::connect(&engine, &runtime::GraphEngine::runEvent, &engine,
                      [&o](const RunEvent &e) { o.events.push_back(e); });
     QSignalSpy finished(&engine, &runtime::GraphEngine::finished);
     engine.start();

@@ -140,7 +140,7 @@ void TestEngine::failBranchAfterRetries()
     o.forcedFailures.insert(QStringLiteral("code"), QStringLiteral("boom"));
     runtime::GraphEngine engine(wf, o);
     Recorder r;
-    connect(&engine, &runtime::GraphEngine::event, this,
+    connect(&engine, &runtime::GraphEngine::runEvent, this,
             [&r](const RunEvent &e) { r.events.push_back(e); });
     engine.start();
     QVERIFY(waitFinished(engine));
@@ -187,7 +187,7 @@ void TestEngine::failureWithoutStrategyFailsRun()
     o.forcedFailures.insert(QStringLiteral("a"), QStringLiteral("no good"));
     runtime::GraphEngine engine(wf, o);
     Recorder r;
-    connect(&engine, &runtime::GraphEngine::event, this,
+    connect(&engine, &runtime::GraphEngine::runEvent, this,
             [&r](const RunEvent &e) { r.events.push_back(e); });
     engine.start();
     QVERIFY(waitFinished(engine));
@@ -224,7 +224,7 @@ void TestEngine::skipPropagatesAndJoinWaits()
     o.inputs = Json{{"q", "no match"}};
     runtime::GraphEngine engine(wf, o);
     Recorder r;
-    connect(&engine, &runtime::GraphEngine::event, this,
+    connect(&engine, &runtime::GraphEngine::runEvent, this,
             [&r](const RunEvent &e) { r.events.push_back(e); });
     engine.start();
     QVERIFY(waitFinished(engine));
@@ -314,7 +314,7 @@ void TestEngine::parallelIterationKeepsOrder()
     o.pinnedOutputs.insert(QStringLiteral("source"), Json{{"output", items}});
     runtime::GraphEngine engine(iterationWorkflow("terminated", true), o);
     int concurrent = 0, peak = 0;
-    connect(&engine, &runtime::GraphEngine::event, this, [&](const RunEvent &e) {
+    connect(&engine, &runtime::GraphEngine::runEvent, this, [&](const RunEvent &e) {
         if (e.nodeId != QLatin1String("body"))
             return;
         if (e.type == RunEvent::Type::NodeStarted)
@@ -410,7 +410,7 @@ void TestEngine::breakpointStepEditContinue()
     o.inputs = Json{{"q", "original"}};
     o.breakpoints.insert(QStringLiteral("a1"));
     runtime::GraphEngine engine(wf, o);
-    QSignalSpy events(&engine, &runtime::GraphEngine::event);
+    QSignalSpy events(&engine, &runtime::GraphEngine::runEvent);
     engine.start();
     QCOMPARE(engine.status(), runtime::RunStatus::Paused);
     QCOMPARE(engine.pausedAtNode(), QStringLiteral("a1"));
@@ -457,7 +457,7 @@ void TestEngine::stopCancelsInFlightHttp()
                      edge("fast", "end")}));
     runtime::GraphEngine engine(wf, {});
     Recorder r;
-    connect(&engine, &runtime::GraphEngine::event, this,
+    connect(&engine, &runtime::GraphEngine::runEvent, this,
             [&r](const RunEvent &e) { r.events.push_back(e); });
     engine.start();
     QTRY_VERIFY(peer != nullptr);
@@ -502,7 +502,7 @@ void TestEngine::conditionalBreakpointAndRunTo()
     o.breakpointConditions.insert(QStringLiteral("a1"), condition);
     runtime::GraphEngine engine(wf, o);
     Recorder r;
-    connect(&engine, &runtime::GraphEngine::event, this,
+    connect(&engine, &runtime::GraphEngine::runEvent, this,
             [&r](const RunEvent &e) { r.events.push_back(e); });
     engine.start();
     if (!pauses) {

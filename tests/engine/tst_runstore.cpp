@@ -161,7 +161,7 @@ Outcome runWith(store::RunStore *store, const document::Workflow &wf,
     if (store)
         store->record(&engine, wf, options);
     Outcome o;
-    QObject::connect(&engine, &runtime::GraphEngine::event, &engine,
+    QObject::connect(&engine, &runtime::GraphEngine::runEvent, &engine,
                      [&o](const RunEvent &e) { o.events.push_back(e.toJson()); });
     QSignalSpy finished(&engine, &runtime::GraphEngine::finished);
     QElapsedTimer t;
