@@ -18,31 +18,39 @@
 
 namespace flowbench::runtime {
 
+namespace {
+
+template<typename T>
+std::unique_ptr<ExecNode> make()
+{
+    return std::make_unique<T>();
+}
+
+} // namespace
+
+ExecNodeFactory execNodeFactory(const QString &kind)
+{
+    static const QHash<QString, ExecNodeFactory> factories{
+        {QStringLiteral("start"), &make<nodes::StartNode>},
+        {QStringLiteral("end"), &make<nodes::EndNode>},
+        {QStringLiteral("answer"), &make<nodes::AnswerNode>},
+        {QStringLiteral("if-else"), &make<nodes::IfElseNode>},
+        {QStringLiteral("code"), &make<nodes::CodeNode>},
+        {QStringLiteral("template-transform"), &make<nodes::TemplateTransformNode>},
+        {QStringLiteral("variable-aggregator"), &make<nodes::VariableAggregatorNode>},
+        {QStringLiteral("variable-assigner"), &make<nodes::VariableAggregatorNode>}, // legacy name
+        {QStringLiteral("assigner"), &make<nodes::AssignerNode>},
+        {QStringLiteral("list-operator"), &make<nodes::ListOperatorNode>},
+        {QStringLiteral("http-request"), &make<nodes::HttpRequestNode>},
+        {QStringLiteral("document-extractor"), &make<nodes::DocumentExtractorNode>},
+    };
+    return factories.value(kind, nullptr);
+}
+
 std::unique_ptr<ExecNode> createExecNode(const QString &kind)
 {
-    if (kind == QLatin1String("start"))
-        return std::make_unique<nodes::StartNode>();
-    if (kind == QLatin1String("end"))
-        return std::make_unique<nodes::EndNode>();
-    if (kind == QLatin1String("answer"))
-        return std::make_unique<nodes::AnswerNode>();
-    if (kind == QLatin1String("if-else"))
-        return std::make_unique<nodes::IfElseNode>();
-    if (kind == QLatin1String("code"))
-        return std::make_unique<nodes::CodeNode>();
-    if (kind == QLatin1String("template-transform"))
-        return std::make_unique<nodes::TemplateTransformNode>();
-    if (kind == QLatin1String("variable-aggregator") || kind == QLatin1String("variable-assigner"))
-        return std::make_unique<nodes::VariableAggregatorNode>();
-    if (kind == QLatin1String("assigner"))
-        return std::make_unique<nodes::AssignerNode>();
-    if (kind == QLatin1String("list-operator"))
-        return std::make_unique<nodes::ListOperatorNode>();
-    if (kind == QLatin1String("http-request"))
-        return std::make_unique<nodes::HttpRequestNode>();
-    if (kind == QLatin1String("document-extractor"))
-        return std::make_unique<nodes::DocumentExtractorNode>();
-    return nullptr;
+    const ExecNodeFactory factory = execNodeFactory(kind);
+    return factory ? factory() : nullptr;
 }
 
 } // namespace flowbench::runtime

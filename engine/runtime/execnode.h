@@ -26,8 +26,8 @@ struct NodeResult
     Json inputs;                   // what the node read (shown in the inspector)
     Json processData;              // intermediate data (rendered request, ...)
     Json outputs = Json::object(); // written to the pool as [node_id, key]
-    QString error;                     // for Failed: says what went wrong, for people
-    QString errorType;                 // e.g. "CodeExecutionError", "HTTPResponseCodeError"
+    QString error;                 // for Failed: says what went wrong, for people
+    QString errorType;             // e.g. "CodeExecutionError", "HTTPResponseCodeError"
     QString edgeSourceHandle = QStringLiteral("source"); // branch nodes: the chosen handle
     Json usage;                                          // token usage (LLM family)
     Json metadata;
@@ -102,5 +102,9 @@ public:
 // The kinds the engine runs through ExecNode (everything but containers and their start/end
 // markers, which the engine handles itself). nullptr for unknown kinds.
 std::unique_ptr<ExecNode> createExecNode(const QString &kind);
+// The same, resolved once: the engine looks the factory up when it builds the graph, not per run
+// of a node. nullptr for unknown kinds.
+using ExecNodeFactory = std::unique_ptr<ExecNode> (*)();
+ExecNodeFactory execNodeFactory(const QString &kind);
 
 } // namespace flowbench::runtime

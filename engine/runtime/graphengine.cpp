@@ -103,6 +103,7 @@ struct GNode
     bool container = false;
     bool retryable = false;
     QString errorStrategy;
+    ExecNodeFactory factory = nullptr;
 };
 
 struct GEdge
@@ -467,6 +468,7 @@ Result<void> GraphEngine::Private::build()
         g.branch = isBranchKind(g.kind) || g.errorStrategy == QLatin1String("fail-branch");
         g.container = isContainerKind(g.kind);
         g.retryable = isRetryableKind(g.kind);
+        g.factory = execNodeFactory(g.kind);
         index.insert(g.id, static_cast<int>(nodes.size()));
         nodes.push_back(std::move(g));
     }
@@ -506,7 +508,7 @@ Result<void> GraphEngine::Private::build()
             continue;
         if (options.pinnedOutputs.contains(g.id) || options.forcedFailures.contains(g.id))
             continue;
-        if (!createExecNode(g.kind) && !isLlmFamily(g.kind))
+        if (!g.factory && !isLlmFamily(g.kind))
             return makeError(
                 QStringLiteral("run.unsupported"),
                 QCoreApplication::translate("flowbench::runtime::GraphEngine",
@@ -792,7 +794,7 @@ void GraphEngine::Private::launch(Execution *x)
         complete(x, NodeResult());
         return;
     }
-    x->exec = createExecNode(g.kind);
+    x->exec = g.factory ? g.factory() : nullptr;
     if (!x->exec) {
         x->done = true;
         complete(x, NodeResult::failure(
