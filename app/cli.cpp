@@ -38,6 +38,10 @@ void printUsage(QTextStream &s)
          "                     [--conversation-var NAME=JSON]... [--pin NODE_ID=JSON|@file]...\n"
          "                     [--fail NODE_ID=MESSAGE]... [--break NODE_ID]... [--events -|FILE]\n"
          "                     [--max-steps N] [--timeout S] [--replay RUN_ID]\n"
+         "                     [--endpoint URL [--model NAME] [--api-key-env VAR]]\n"
+         "       flowbench simulate [--host 127.0.0.1] [--port N] [--model NAME] [--ttft-ms N]\n"
+         "                          [--tokens-per-second N] [--api-key KEY]\n"
+         "                                             a vLLM-compatible test server\n"
          "       flowbench --screenshot OUT.png [FILE] save a picture of the window\n"
          "       flowbench --version\n";
     s.flush();
@@ -157,7 +161,7 @@ bool isCliCommand(const QStringList &arguments)
         return false;
     const QString &cmd = arguments.at(1);
     return cmd == QLatin1String("validate") || cmd == QLatin1String("convert")
-           || cmd == QLatin1String("run")
+           || cmd == QLatin1String("run") || cmd == QLatin1String("simulate")
            || cmd == QLatin1String("--version") || cmd == QLatin1String("-v")
            || cmd == QLatin1String("--help") || cmd == QLatin1String("-h")
            || cmd == QLatin1String("help");
@@ -178,6 +182,8 @@ int runCli(const QStringList &arguments)
         return convertCommand(rest);
     if (cmd == QLatin1String("run"))
         return runCommand(rest);
+    if (cmd == QLatin1String("simulate"))
+        return simulateCommand(rest);
     printUsage(out());
     return cmd.startsWith(QLatin1String("-h")) || cmd == QLatin1String("help")
                    || cmd == QLatin1String("--help")

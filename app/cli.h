@@ -9,9 +9,12 @@ namespace flowbench::app {
 //   flowbench validate FILE          0 valid (warnings printed), 1 problems, 2 unreadable
 //   flowbench convert IN OUT [--deploy] [--keep-secrets]
 //   flowbench run FILE [...]             0 succeeded/partial, 1 failed/stopped, 2 unusable
+//   flowbench simulate [...]             a vLLM-compatible simulator until SIGINT/SIGTERM: 0
 //   flowbench --version
 bool isCliCommand(const QStringList &arguments);
 int runCommand(const QStringList &args); // `flowbench run` (clirun.cpp)
+// `flowbench simulate` (clisimulate.cpp)
+int simulateCommand(const QStringList &args);
 int runCli(const QStringList &arguments);
 
 } // namespace flowbench::app

@@ -5,6 +5,7 @@
 #include "document/validator.h"
 #include "runtime/graphengine.h"
 #include "store/runstore.h"
+#include "llm/endpoint.h"
 #include "variables/value.h"
 
 #include <QCoreApplication>
@@ -169,6 +170,42 @@ bool parseArgs(const QStringList &args, RunArgs *out)
             }
             (a == QLatin1String("--max-steps") ? out->options.maxSteps : out->options.maxSeconds)
                 = n;
+        } else if (a == QLatin1String("--endpoint") || a == QLatin1String("--model")
+                   || a == QLatin1String("--api-key-env")) {
+            if (!need(i, a))
+                return false;
+            const QString value = args[++i];
+            if (!out->options.llmEndpoint)
+                out->options.llmEndpoint = llm::LlmEndpoint();
+            llm::LlmEndpoint &endpoint = *out->options.llmEndpoint;
+            if (a == QLatin1String("--endpoint")) {
+                QUrl url(value);
+                if (!url.isValid()
+                    || (url.scheme() != QLatin1String("http")
+                        && url.scheme() != QLatin1String("https"))) {
+                    err(QStringLiteral("--endpoint: expected an http(s) URL such as "
+                                       "http://127.0.0.1:8000/v1, got '%1'")
+                            .arg(value));
+                    return false;
+                }
+                // Accept the server root or its /v1 base, as users paste either.
+                QString path = url.path();
+                while (path.endsWith(QLatin1Char('/')))
+                    path.chop(1);
+                if (!path.endsWith(QLatin1String("/v1")))
+                    path += QStringLiteral("/v1");
+                url.setPath(path);
+                endpoint.config.baseUrl = url;
+            } else if (a == QLatin1String("--model")) {
+                endpoint.forcedModel = value;
+            } else {
+                if (!qEnvironmentVariableIsSet(value.toLocal8Bit().constData())) {
+                    err(QStringLiteral("--api-key-env: the environment variable %1 is not set")
+                            .arg(value));
+                    return false;
+                }
+                endpoint.config.apiKey = qEnvironmentVariable(value.toLocal8Bit().constData());
+            }
         } else if (a == QLatin1String("--replay")) {
             if (!need(i, a))
                 return false;
@@ -183,12 +220,17 @@ bool parseArgs(const QStringList &args, RunArgs *out)
             return false;
         }
     }
+    if (out->options.llmEndpoint && out->options.llmEndpoint->config.baseUrl.isEmpty()) {
+        err(QStringLiteral("flowbench run: --model and --api-key-env need --endpoint URL"));
+        return false;
+    }
     if (out->file.isEmpty() && out->replay.isEmpty()) {
         err(QStringLiteral("usage: flowbench run FILE [--inputs JSON|@file] [--query TEXT] "
                            "[--files PATH...] [--conversation-var NAME=JSON]... "
                            "[--pin NODE_ID=JSON|@file]... [--fail NODE_ID=MESSAGE]... "
                            "[--break NODE_ID]... [--events -|FILE] [--max-steps N] "
-                           "[--timeout S] [--replay RUN_ID]"));
+                           "[--timeout S] [--replay RUN_ID] [--endpoint URL [--model NAME] "
+                           "[--api-key-env VAR]]"));
         return false;
     }
     return true;
@@ -244,6 +286,7 @@ int runCommand(const QStringList &rawArgs)
              ++it)
             replay.pinnedOutputs.insert(it.key(), it.value());
         replay.maxSteps = args.options.maxSteps;
+        replay.llmEndpoint = args.options.llmEndpoint;
         replay.maxSeconds = args.options.maxSeconds;
         args.options = std::move(replay);
     } else {

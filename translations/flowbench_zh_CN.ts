@@ -625,6 +625,57 @@
     </message>
 </context>
 <context>
+    <name>flowbench::llm::ChatClient</name>
+    <message>
+        <source>The network manager is gone.</source>
+        <translation>网络管理器已不存在。</translation>
+    </message>
+    <message>
+        <source>The server sent bytes that are not server-sent events: %1</source>
+        <translation>服务器发送的字节不是 server-sent events 格式：%1</translation>
+    </message>
+    <message>
+        <source>The connection broke before the stream ended: %1</source>
+        <translation>流结束前连接已断开：%1</translation>
+    </message>
+    <message>
+        <source>The server closed the stream before it ended.</source>
+        <translation>服务器在流结束前关闭了它。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer is not JSON: %1</source>
+        <translation>服务器的响应不是 JSON：%1</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer is no chat completion: %1</source>
+        <translation>服务器的响应不是 chat completion：%1</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1 within %2 s.</source>
+        <translation>无法在 %2 秒内连接到 %1。</translation>
+    </message>
+    <message>
+        <source>The server sent no answer within %1 s.</source>
+        <translation>服务器在 %1 秒内没有响应。</translation>
+    </message>
+    <message>
+        <source>The stream stalled: nothing arrived for %1 s.</source>
+        <translation>流已停滞：%1 秒内没有收到任何数据。</translation>
+    </message>
+    <message>
+        <source>Cancelled: a new request was started.</source>
+        <translation>已取消：已开始新的请求。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>The server sent data that is not JSON: %1</source>
+        <translation>服务器发送的数据不是 JSON：%1</translation>
+    </message>
+</context>
+<context>
     <name>flowbench::nodes::AnswerNode</name>
     <message>
         <source>Invalid node data: %1</source>
@@ -1171,6 +1222,33 @@
     <message>
         <source>Variable %1 is not an array of strings, numbers, booleans or files, actual type: %2</source>
         <translation>变量 %1 不是由字符串、数字、布尔值或文件组成的数组，实际类型：%2</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::LlmNode</name>
+    <message>
+        <source>no LLM endpoint for this run: choose an endpoint profile, or run `flowbench run FILE --endpoint URL` (try `flowbench simulate` for a local one)</source>
+        <translation>本次运行没有 LLM 端点：请选择端点配置，或运行 `flowbench run FILE --endpoint URL`（可用 `flowbench simulate` 启动本地端点）</translation>
+    </message>
+    <message>
+        <source>the node has no model and the endpoint no default model</source>
+        <translation>节点未设置模型，端点也没有默认模型</translation>
+    </message>
+    <message>
+        <source>prompt_template is missing</source>
+        <translation>缺少 prompt_template</translation>
+    </message>
+    <message>
+        <source>Jinja2 prompt: %1</source>
+        <translation>Jinja2 提示词：%1</translation>
+    </message>
+    <message>
+        <source>the prompt is empty</source>
+        <translation>提示词为空</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
     </message>
 </context>
 <context>

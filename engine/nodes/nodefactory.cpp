@@ -12,6 +12,7 @@
 #include "nodes/httprequestnode.h"
 #include "nodes/ifelsenode.h"
 #include "nodes/listoperatornode.h"
+#include "nodes/llmnode.h"
 #include "nodes/startnode.h"
 #include "nodes/templatetransformnode.h"
 #include "nodes/variableaggregatornode.h"
@@ -43,6 +44,7 @@ ExecNodeFactory execNodeFactory(const QString &kind)
         {QStringLiteral("list-operator"), &make<nodes::ListOperatorNode>},
         {QStringLiteral("http-request"), &make<nodes::HttpRequestNode>},
         {QStringLiteral("document-extractor"), &make<nodes::DocumentExtractorNode>},
+        {QStringLiteral("llm"), &make<nodes::LlmNode>},
     };
     return factories.value(kind, nullptr);
 }

@@ -11,6 +11,10 @@
 
 class QNetworkAccessManager;
 
+namespace flowbench::llm {
+struct LlmEndpoint;
+}
+
 namespace flowbench::runtime {
 
 using Json = nlohmann::json;
@@ -79,6 +83,8 @@ public:
 
     [[nodiscard]] virtual QNetworkAccessManager *network() = 0;
     [[nodiscard]] virtual PythonWorkerPool *python() = 0;
+    // The run's LLM endpoint, or nullptr when the run has none (LLM-family nodes then fail).
+    [[nodiscard]] virtual const llm::LlmEndpoint *llmEndpoint() const = 0;
     [[nodiscard]] virtual bool isCancelled() const = 0;
 };
 

@@ -432,6 +432,10 @@ struct Execution final : NodeContext
     }
     QNetworkAccessManager *network() override { return engine->net(); }
     PythonWorkerPool *python() override { return engine->py(); }
+    const llm::LlmEndpoint *llmEndpoint() const override
+    {
+        return engine->options.llmEndpoint ? &*engine->options.llmEndpoint : nullptr;
+    }
     bool isCancelled() const override { return cancelled; }
 };
 

@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "document/workflow.h"
+#include "llm/endpoint.h"
 #include "runevent.h"
 #include "variables/variablepool.h"
 
@@ -35,19 +36,21 @@ struct RunOptions
     Json conversationVariables = Json::object();
     QHash<QString, Json> pinnedOutputs;     // node id → outputs object: the node does not run
     QHash<QString, QString> forcedFailures; // node id → error message
-    QSet<QString> breakpoints; // pause before these nodes start
+    QSet<QString> breakpoints;              // pause before these nodes start
     // Conditional breakpoints: node id → a JavaScript expression over the pool, evaluated just
     // before the node starts; the run pauses only when it is truthy (or when it cannot be
     // evaluated, with the error in the pause event). The pool is the global `pool`
     // ({"node_id": {"var": value}}), and `v("node.var.key")` reads one value:
     //     v("sys.query").includes("refund") && pool["1754"].score > 0.5
     QHash<QString, QString> breakpointConditions;
-    int maxSteps = 500;                     // node starts; Dify's WORKFLOW_MAX_EXECUTION_STEPS
-    int maxSeconds = 1200;                  // Dify's WORKFLOW_MAX_EXECUTION_TIME
+    int maxSteps = 500;    // node starts; Dify's WORKFLOW_MAX_EXECUTION_STEPS
+    int maxSeconds = 1200; // Dify's WORKFLOW_MAX_EXECUTION_TIME
     // Re-run from a node: the pool of an earlier run, and the node to start at.
     QString startNodeId;
     std::optional<variables::VariablePool> initialPool;
     QString runId; // generated when empty
+    // Where LLM-family nodes send their requests; without one they fail and say so.
+    std::optional<llm::LlmEndpoint> llmEndpoint;
 };
 
 enum class RunStatus { NotStarted, Running, Paused, Succeeded, PartialSucceeded, Failed, Stopped };

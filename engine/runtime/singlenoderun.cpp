@@ -63,6 +63,10 @@ public:
     }
     QNetworkAccessManager *network() override { return m_owner->network(); }
     PythonWorkerPool *python() override { return m_owner->python(); }
+    const llm::LlmEndpoint *llmEndpoint() const override
+    {
+        return m_owner->m_llmEndpoint ? &*m_owner->m_llmEndpoint : nullptr;
+    }
     bool isCancelled() const override { return m_cancelled; }
 
     void cancel()
@@ -116,6 +120,11 @@ PythonWorkerPool *SingleNodeRun::python()
 void SingleNodeRun::setPythonWorkers(PythonWorkerPool *workers)
 {
     m_python = workers;
+}
+
+void SingleNodeRun::setLlmEndpoint(std::optional<llm::LlmEndpoint> endpoint)
+{
+    m_llmEndpoint = std::move(endpoint);
 }
 
 void SingleNodeRun::setNetwork(QNetworkAccessManager *network)

@@ -7,6 +7,9 @@
 #include <memory>
 
 #include "execnode.h"
+#include "llm/endpoint.h"
+
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -49,6 +52,7 @@ public:
     // Shared services, so several runs (and tests) can reuse one worker pool.
     void setPythonWorkers(PythonWorkerPool *workers);
     void setNetwork(QNetworkAccessManager *network);
+    void setLlmEndpoint(std::optional<llm::LlmEndpoint> endpoint);
 
 Q_SIGNALS:
     void chunk(const QStringList &selector, const QString &text, bool isFinal);
@@ -69,6 +73,7 @@ private:
     bool m_running = false;
     QNetworkAccessManager *m_network = nullptr;
     PythonWorkerPool *m_python = nullptr;
+    std::optional<llm::LlmEndpoint> m_llmEndpoint;
     std::unique_ptr<QNetworkAccessManager> m_ownNetwork;
     std::unique_ptr<PythonWorkerPool> m_ownPython;
 };

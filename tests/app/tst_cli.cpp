@@ -1,6 +1,7 @@
 // The command line is a contract: drive the real `flowbench` binary and check exit codes,
 // output formats, and that a failed conversion writes nothing.
 #include <QDir>
+#include "llm/simulator/simulator.h"
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QFile>
@@ -19,7 +20,7 @@ struct Run
 
 QString g_runStore; // runs go to a store in the test's temporary folder
 
-Run flowbench(const QStringList &args, const QByteArray &stdinText = {})
+Run runFlowbench(const QStringList &args, const QByteArray &stdinText = {})
 {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -68,6 +69,7 @@ private Q_SLOTS:
     void runPinFailAndConversation();
     void runReplay();
     void runBreakpointStepper();
+    void runAgainstEndpoint();
     void validateFixturesExitZero();
     void validateReportsProblemsWithLocations();
     void validateUnreadable_data();
@@ -83,7 +85,7 @@ private:
 
 void TestCli::version()
 {
-    const Run r = flowbench({QStringLiteral("--version")});
+    const Run r = runFlowbench({QStringLiteral("--version")});
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.startsWith(QStringLiteral("flowbench ")));
 }
@@ -92,7 +94,7 @@ void TestCli::validateFixturesExitZero()
 {
     const QDir dir(QStringLiteral(FLOWBENCH_FIXTURES_DIR));
     for (const QString &f : dir.entryList({QStringLiteral("*.yml")})) {
-        const Run r = flowbench({QStringLiteral("validate"), dir.filePath(f)});
+        const Run r = runFlowbench({QStringLiteral("validate"), dir.filePath(f)});
         QVERIFY2(r.code == 0, qPrintable(f + QLatin1Char('\n') + r.err));
         QVERIFY(r.out.contains(QStringLiteral(": valid (")));
     }
@@ -106,7 +108,7 @@ void TestCli::validateReportsProblemsWithLocations()
     yaml.replace("sourceHandle: 'false'", "sourceHandle: 'maybe'");
     const QString yml = m_dir.filePath(QStringLiteral("bad.yml"));
     write(yml, yaml);
-    Run r = flowbench({QStringLiteral("validate"), yml});
+    Run r = runFlowbench({QStringLiteral("validate"), yml});
     QCOMPARE(r.code, 1);
     // Line of the bad handle in the file we wrote.
     const int line = int(yaml.left(yaml.indexOf("sourceHandle: 'maybe'")).count('\n')) + 1;
@@ -118,8 +120,8 @@ void TestCli::validateReportsProblemsWithLocations()
 
     // The same problem in JSON: FILE: error: [node] /json/pointer: message.
     const QString json = m_dir.filePath(QStringLiteral("bad.json"));
-    QCOMPARE(flowbench({QStringLiteral("convert"), yml, json}).code, 0);
-    r = flowbench({QStringLiteral("validate"), json});
+    QCOMPARE(runFlowbench({QStringLiteral("convert"), yml, json}).code, 0);
+    r = runFlowbench({QStringLiteral("validate"), json});
     QCOMPARE(r.code, 1);
     const QRegularExpression jsonLine(
         QStringLiteral("^%1: error: \\[\\d+\\] /workflow/graph/edges/\\d+/sourceHandle: .*'maybe'")
@@ -163,7 +165,7 @@ void TestCli::validateUnreadable()
         suffix));
     if (suffix != QLatin1String("none"))
         write(path, content);
-    const Run r = flowbench({QStringLiteral("validate"), path});
+    const Run r = runFlowbench({QStringLiteral("validate"), path});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.startsWith(path), qPrintable(r.err));
     QVERIFY2(r.err.contains(expect), qPrintable(r.err));
@@ -175,12 +177,12 @@ void TestCli::convertRoundTrip()
     const QString yml = m_dir.filePath(QStringLiteral("rt.yml"));
     const QString json2 = m_dir.filePath(QStringLiteral("rt2.json"));
     const QString src = fixture("iteration_flatten_output_enabled_workflow.yml");
-    QCOMPARE(flowbench({QStringLiteral("convert"), src, json}).code, 0);
-    QCOMPARE(flowbench({QStringLiteral("convert"), json, yml}).code, 0);
-    QCOMPARE(flowbench({QStringLiteral("convert"), yml, json2}).code, 0);
+    QCOMPARE(runFlowbench({QStringLiteral("convert"), src, json}).code, 0);
+    QCOMPARE(runFlowbench({QStringLiteral("convert"), json, yml}).code, 0);
+    QCOMPARE(runFlowbench({QStringLiteral("convert"), yml, json2}).code, 0);
     QVERIFY(!read(json).isEmpty());
     QCOMPARE(read(json2), read(json));
-    QCOMPARE(flowbench({QStringLiteral("validate"), yml}).code, 0);
+    QCOMPARE(runFlowbench({QStringLiteral("validate"), yml}).code, 0);
 }
 
 void TestCli::convertDeployBlanksSecrets()
@@ -194,11 +196,11 @@ void TestCli::convertDeployBlanksSecrets()
     const QString native = m_dir.filePath(QStringLiteral("secret-native.json"));
     const QString deploy = m_dir.filePath(QStringLiteral("secret-deploy.json"));
     const QString kept = m_dir.filePath(QStringLiteral("secret-kept.json"));
-    QCOMPARE(flowbench({QStringLiteral("convert"), src, native}).code, 0);
-    QCOMPARE(flowbench({QStringLiteral("convert"), src, deploy, QStringLiteral("--deploy")}).code,
-             0);
-    const Run k = flowbench({QStringLiteral("convert"), src, kept, QStringLiteral("--deploy"),
-                             QStringLiteral("--keep-secrets")});
+    QCOMPARE(runFlowbench({QStringLiteral("convert"), src, native}).code, 0);
+    QCOMPARE(
+        runFlowbench({QStringLiteral("convert"), src, deploy, QStringLiteral("--deploy")}).code, 0);
+    const Run k = runFlowbench({QStringLiteral("convert"), src, kept, QStringLiteral("--deploy"),
+                                QStringLiteral("--keep-secrets")});
     QCOMPARE(k.code, 0);
     QVERIFY(k.err.contains(QStringLiteral("clear text")));
     QVERIFY(read(native).contains("sk-live"));
@@ -211,12 +213,12 @@ void TestCli::convertFailureWritesNothing()
     const QString bad = m_dir.filePath(QStringLiteral("broken.yml"));
     write(bad, "app:\n  name: [unclosed\n");
     const QString out = m_dir.filePath(QStringLiteral("never.json"));
-    const Run r = flowbench({QStringLiteral("convert"), bad, out});
+    const Run r = runFlowbench({QStringLiteral("convert"), bad, out});
     QCOMPARE(r.code, 2);
     QVERIFY(!QFile::exists(out));
     // An existing target survives a failed conversion untouched.
     write(out, "precious");
-    QCOMPARE(flowbench({QStringLiteral("convert"), bad, out}).code, 2);
+    QCOMPARE(runFlowbench({QStringLiteral("convert"), bad, out}).code, 2);
     QCOMPARE(read(out), QByteArray("precious"));
 }
 
@@ -224,8 +226,8 @@ void TestCli::screenshotOfBadFileFailsCleanly()
 {
     const QString bad = m_dir.filePath(QStringLiteral("shot.yml"));
     write(bad, "version: 0.6\n");
-    const Run r
-        = flowbench({QStringLiteral("--screenshot"), m_dir.filePath(QStringLiteral("x.png")), bad});
+    const Run r = runFlowbench(
+        {QStringLiteral("--screenshot"), m_dir.filePath(QStringLiteral("x.png")), bad});
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains(QStringLiteral("Invalid version type")));
 }
@@ -243,8 +245,8 @@ QJsonObject lastJson(const QString &out)
 void TestCli::runPrintsResult()
 {
     const Run r
-        = flowbench({QStringLiteral("run"), fixture("conditional_hello_branching_workflow.yml"),
-                     QStringLiteral("--inputs"), QStringLiteral(R"({"query": "hello there"})")});
+        = runFlowbench({QStringLiteral("run"), fixture("conditional_hello_branching_workflow.yml"),
+                        QStringLiteral("--inputs"), QStringLiteral(R"({"query": "hello there"})")});
     QCOMPARE(r.code, 0);
     const QJsonObject o = lastJson(r.out);
     QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
@@ -257,8 +259,8 @@ void TestCli::runPrintsResult()
     const QString inputs = m_dir.filePath(QStringLiteral("inputs.json"));
     write(inputs, R"({"query": "bye"})");
     const Run f
-        = flowbench({QStringLiteral("run"), fixture("conditional_hello_branching_workflow.yml"),
-                     QStringLiteral("--inputs"), QLatin1Char('@') + inputs});
+        = runFlowbench({QStringLiteral("run"), fixture("conditional_hello_branching_workflow.yml"),
+                        QStringLiteral("--inputs"), QLatin1Char('@') + inputs});
     QCOMPARE(f.code, 0);
     QCOMPARE(lastJson(f.out)
                  .value(QStringLiteral("outputs"))
@@ -270,13 +272,13 @@ void TestCli::runPrintsResult()
 
 void TestCli::runFailedAndUnusable()
 {
-    // An LLM node that cannot run yet fails the run: exit 1 with the error in the JSON.
-    const Run failed = flowbench({QStringLiteral("run"), fixture("basic_chatflow.yml"),
-                                  QStringLiteral("--query"), QStringLiteral("hi")});
+    // An LLM node without an endpoint fails the run: exit 1, and the error says how to give one.
+    const Run failed = runFlowbench({QStringLiteral("run"), fixture("basic_chatflow.yml"),
+                                     QStringLiteral("--query"), QStringLiteral("hi")});
     QCOMPARE(failed.code, 1);
     const QJsonObject o = lastJson(failed.out);
     QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
-    QVERIFY(o.value(QStringLiteral("error")).toString().contains(QStringLiteral("llm")));
+    QVERIFY(o.value(QStringLiteral("error")).toString().contains(QStringLiteral("--endpoint")));
     // Unusable arguments and invalid files: exit 2, nothing on stdout.
     for (const QStringList &args :
          {QStringList{QStringLiteral("run")},
@@ -285,7 +287,7 @@ void TestCli::runFailedAndUnusable()
           QStringList{QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
                       QStringLiteral("--bogus")},
           QStringList{QStringLiteral("run"), m_dir.filePath(QStringLiteral("missing.yml"))}}) {
-        const Run r = flowbench(args);
+        const Run r = runFlowbench(args);
         QVERIFY2(r.code == 2, qPrintable(args.join(QLatin1Char(' '))));
         QVERIFY(r.out.isEmpty());
         QVERIFY(!r.err.isEmpty());
@@ -294,15 +296,15 @@ void TestCli::runFailedAndUnusable()
     yaml.replace("sourceHandle: 'false'", "sourceHandle: 'maybe'");
     const QString bad = m_dir.filePath(QStringLiteral("invalid.yml"));
     write(bad, yaml);
-    QCOMPARE(flowbench({QStringLiteral("run"), bad}).code, 2);
+    QCOMPARE(runFlowbench({QStringLiteral("run"), bad}).code, 2);
 }
 
 void TestCli::runEventsAsJsonLines()
 {
     const QString eventsFile = m_dir.filePath(QStringLiteral("events.jsonl"));
-    const Run r = flowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
-                             QStringLiteral("--inputs"), QStringLiteral(R"({"query": "q"})"),
-                             QStringLiteral("--events"), QStringLiteral("-")});
+    const Run r = runFlowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                                QStringLiteral("--inputs"), QStringLiteral(R"({"query": "q"})"),
+                                QStringLiteral("--events"), QStringLiteral("-")});
     QCOMPARE(r.code, 0);
     QStringList types;
     for (const QString &line : r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
@@ -315,9 +317,9 @@ void TestCli::runEventsAsJsonLines()
                           QStringLiteral("node_stream_chunk"), QStringLiteral("node_succeeded"),
                           QStringLiteral("node_started"), QStringLiteral("node_succeeded"),
                           QStringLiteral("run_succeeded")}));
-    QCOMPARE(flowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
-                        QStringLiteral("--inputs"), QStringLiteral(R"({"query": "q"})"),
-                        QStringLiteral("--events"), eventsFile})
+    QCOMPARE(runFlowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                           QStringLiteral("--inputs"), QStringLiteral(R"({"query": "q"})"),
+                           QStringLiteral("--events"), eventsFile})
                  .code,
              0);
     QCOMPARE(read(eventsFile).count('\n'), 7);
@@ -326,9 +328,9 @@ void TestCli::runEventsAsJsonLines()
 void TestCli::runPinFailAndConversation()
 {
     const Run pinned
-        = flowbench({QStringLiteral("run"), fixture("basic_chatflow.yml"),
-                     QStringLiteral("--query"), QStringLiteral("hi"), QStringLiteral("--pin"),
-                     QStringLiteral(R"(llm={"text": "pinned answer"})")});
+        = runFlowbench({QStringLiteral("run"), fixture("basic_chatflow.yml"),
+                        QStringLiteral("--query"), QStringLiteral("hi"), QStringLiteral("--pin"),
+                        QStringLiteral(R"(llm={"text": "pinned answer"})")});
     QCOMPARE(pinned.code, 0);
     QCOMPARE(lastJson(pinned.out)
                  .value(QStringLiteral("outputs"))
@@ -337,17 +339,18 @@ void TestCli::runPinFailAndConversation()
                  .toString(),
              QStringLiteral("pinned answer"));
     // --fail on a node without an error strategy fails the run with that message.
-    const Run forced = flowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
-                                  QStringLiteral("--inputs"), QStringLiteral(R"({"query": "q"})"),
-                                  QStringLiteral("--fail"), QStringLiteral("1754154034161=kaput")});
+    const Run forced
+        = runFlowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                        QStringLiteral("--inputs"), QStringLiteral(R"({"query": "q"})"),
+                        QStringLiteral("--fail"), QStringLiteral("1754154034161=kaput")});
     QCOMPARE(forced.code, 1);
     QCOMPARE(lastJson(forced.out).value(QStringLiteral("error")).toString(),
              QStringLiteral("kaput"));
     // A conversation variable carried in from an earlier turn.
     const Run conv
-        = flowbench({QStringLiteral("run"), fixture("test_streaming_conversation_variables.yml"),
-                     QStringLiteral("--query"), QStringLiteral("turn two"),
-                     QStringLiteral("--conversation-var"), QStringLiteral(R"(str="carried")")});
+        = runFlowbench({QStringLiteral("run"), fixture("test_streaming_conversation_variables.yml"),
+                        QStringLiteral("--query"), QStringLiteral("turn two"),
+                        QStringLiteral("--conversation-var"), QStringLiteral(R"(str="carried")")});
     QCOMPARE(conv.code, 0);
     QCOMPARE(lastJson(conv.out)
                  .value(QStringLiteral("outputs"))
@@ -359,11 +362,11 @@ void TestCli::runPinFailAndConversation()
 
 void TestCli::runReplay()
 {
-    const Run first = flowbench(
+    const Run first = runFlowbench(
         {QStringLiteral("run"), fixture("iteration_flatten_output_enabled_workflow.yml")});
     QCOMPARE(first.code, 0);
     const QJsonObject a = lastJson(first.out);
-    const Run replay = flowbench(
+    const Run replay = runFlowbench(
         {QStringLiteral("run"), fixture("iteration_flatten_output_enabled_workflow.yml"),
          QStringLiteral("--replay"), a.value(QStringLiteral("run_id")).toString()});
     QCOMPARE(replay.code, 0);
@@ -371,18 +374,19 @@ void TestCli::runReplay()
     QCOMPARE(b.value(QStringLiteral("outputs")), a.value(QStringLiteral("outputs")));
     QVERIFY(b.value(QStringLiteral("run_id")) != a.value(QStringLiteral("run_id")));
     const Run unknown
-        = flowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
-                     QStringLiteral("--replay"), QStringLiteral("no-such-run")});
+        = runFlowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                        QStringLiteral("--replay"), QStringLiteral("no-such-run")});
     QCOMPARE(unknown.code, 2);
 }
 
 void TestCli::runBreakpointStepper()
 {
     // Pause before the end node, show the pool, continue on Enter.
-    const Run r = flowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
-                             QStringLiteral("--inputs"), QStringLiteral(R"({"query": "stepped"})"),
-                             QStringLiteral("--break"), QStringLiteral("1754154034161")},
-                            "\n");
+    const Run r
+        = runFlowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                        QStringLiteral("--inputs"), QStringLiteral(R"({"query": "stepped"})"),
+                        QStringLiteral("--break"), QStringLiteral("1754154034161")},
+                       "\n");
     QCOMPARE(r.code, 0);
     QVERIFY2(r.err.contains(QStringLiteral("paused before 1754154034161")), qPrintable(r.err));
     QVERIFY(r.err.contains(QStringLiteral("\"stepped\""))); // the pool was printed
@@ -393,12 +397,51 @@ void TestCli::runBreakpointStepper()
                  .toString(),
              QStringLiteral("stepped"));
     // "q" stops the run there: exit 1, status stopped.
-    const Run q = flowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
-                             QStringLiteral("--inputs"), QStringLiteral(R"({"query": "x"})"),
-                             QStringLiteral("--break"), QStringLiteral("1754154034161")},
-                            "q\n");
+    const Run q = runFlowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                                QStringLiteral("--inputs"), QStringLiteral(R"({"query": "x"})"),
+                                QStringLiteral("--break"), QStringLiteral("1754154034161")},
+                               "q\n");
     QCOMPARE(q.code, 1);
     QCOMPARE(lastJson(q.out).value(QStringLiteral("status")).toString(), QStringLiteral("stopped"));
+}
+
+void TestCli::runAgainstEndpoint()
+{
+    // A real vLLM-format server on loopback; every LLM node of the run is pointed at it.
+    flowbench::llm::Simulator sim;
+    flowbench::llm::Simulator::Config config = sim.config();
+    config.apiKey = QStringLiteral("sk-test");
+    sim.setConfig(config);
+    const quint16 port = sim.listen();
+    QVERIFY(port != 0);
+    qputenv("FLOWBENCH_TEST_KEY", "sk-test");
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("FLOWBENCH_RUN_STORE"), g_runStore);
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(FLOWBENCH_BINARY),
+            {QStringLiteral("run"), fixture("basic_chatflow.yml"), QStringLiteral("--query"),
+             QStringLiteral("What is Flowbench?"), QStringLiteral("--endpoint"),
+             QStringLiteral("http://127.0.0.1:%1").arg(port), QStringLiteral("--model"),
+             sim.config().model, QStringLiteral("--api-key-env"),
+             QStringLiteral("FLOWBENCH_TEST_KEY")});
+    // The simulator answers from this process's event loop, so wait on the loop, not blocking.
+    QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
+    QCOMPARE(p.exitCode(), 0);
+    const QJsonObject o = lastJson(QString::fromUtf8(p.readAllStandardOutput()));
+    QCOMPARE(
+        o.value(QStringLiteral("outputs")).toObject().value(QStringLiteral("answer")).toString(),
+        QStringLiteral("Echo: What is Flowbench? This is a simulated reply."));
+    QVERIFY(o.value(QStringLiteral("total_tokens")).toInt() > 0); // usage in the output
+    // Unusable endpoint flags are refused before anything runs.
+    QCOMPARE(runFlowbench({QStringLiteral("run"), fixture("basic_chatflow.yml"),
+                           QStringLiteral("--endpoint"), QStringLiteral("not a url")})
+                 .code,
+             2);
+    QCOMPARE(runFlowbench({QStringLiteral("run"), fixture("basic_chatflow.yml"),
+                           QStringLiteral("--model"), QStringLiteral("m")})
+                 .code,
+             2);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

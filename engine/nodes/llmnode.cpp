@@ -1,0 +1,385 @@
+#include "llmnode.h"
+
+#include "llm/chatclient.h"
+#include "llm/endpoint.h"
+#include "nodes/filecontent.h"
+#include "runtime/pythonworker.h"
+#include "variables/template.h"
+
+#include <QCoreApplication>
+#include <QPointer>
+
+namespace flowbench::nodes {
+
+using Json = nlohmann::json;
+
+namespace {
+
+QString qs(const std::string &s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+std::string str(const Json &object, const char *key, const std::string &fallback = {})
+{
+    if (!object.is_object())
+        return fallback;
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+variables::Selector selectorOf(const Json &j)
+{
+    variables::Selector s;
+    if (j.is_array())
+        for (const Json &e : j)
+            if (e.is_string())
+                s.push_back(e.get<std::string>());
+    return s;
+}
+
+// The context variable as prompt text: strings as they are, retrieval results joined (§3 llm).
+QString contextText(const Json &value)
+{
+    if (value.is_string())
+        return qs(value.get<std::string>());
+    if (value.is_array()) {
+        QStringList parts;
+        for (const Json &item : value) {
+            if (item.is_object() && item.contains("content") && item["content"].is_string())
+                parts << qs(item["content"].get<std::string>());
+            else
+                parts << qs(variables::renderText(item));
+        }
+        return parts.join(QLatin1Char('\n'));
+    }
+    return qs(variables::renderText(value));
+}
+
+struct PromptPiece
+{
+    QString role;
+    QString text;
+    bool jinja = false;
+};
+
+} // namespace
+
+struct LlmNode::Private
+{
+    runtime::NodeContext *ctx = nullptr;
+    std::unique_ptr<llm::ChatClient> client;
+    std::vector<PromptPiece> pieces;
+    size_t pendingJinja = 0;
+    bool failed = false;
+    bool tagged = true;     // reasoning_format: tagged keeps <think>…</think> in the text
+    bool thinkOpen = false; // a <think> tag was streamed and not closed yet
+    bool structured = false;
+    Json inputs = Json::object();
+    llm::ChatRequest request;
+    std::vector<llm::ContentPart> images; // attached to the last user message
+    QString model;
+    std::vector<quint64> pythonRequests;
+
+    void fail(const QString &message, const QString &type)
+    {
+        if (failed)
+            return;
+        failed = true;
+        ctx->finish(runtime::NodeResult::failure(message, type));
+    }
+    void renderJinja();
+    void send();
+};
+
+LlmNode::LlmNode()
+    : d(std::make_unique<Private>())
+{}
+
+LlmNode::~LlmNode()
+{
+    cancel();
+}
+
+void LlmNode::cancel()
+{
+    if (d->client)
+        d->client->cancel();
+    if (d->ctx)
+        for (quint64 id : d->pythonRequests)
+            d->ctx->python()->cancel(id);
+    d->pythonRequests.clear();
+}
+
+void LlmNode::start(runtime::NodeContext &ctx)
+{
+    d->ctx = &ctx;
+    const Json &data = ctx.data();
+    const llm::LlmEndpoint *endpoint = ctx.llmEndpoint();
+    if (!endpoint) {
+        d->fail(
+            QCoreApplication::translate(
+                "flowbench::nodes::LlmNode",
+                "no LLM endpoint for this run: choose an endpoint profile, or run "
+                "`flowbench run FILE --endpoint URL` (try `flowbench simulate` for a local one)"),
+            QStringLiteral("NoEndpointError"));
+        return;
+    }
+    const Json model = data.value("model", Json::object());
+    d->model = endpoint->resolveModel(qs(str(model, "provider")), qs(str(model, "name")));
+    if (d->model.isEmpty()) {
+        d->fail(
+            QCoreApplication::translate("flowbench::nodes::LlmNode",
+                                        "the node has no model and the endpoint no default model"),
+            QStringLiteral("ModelNotFoundError"));
+        return;
+    }
+    const variables::VariablePool &pool = ctx.pool();
+
+    QString context;
+    const Json ctxCfg = data.value("context", Json::object());
+    if (ctxCfg.is_object() && ctxCfg.value("enabled", false) == true) {
+        const variables::Selector sel
+            = selectorOf(ctxCfg.value("variable_selector", Json::array()));
+        if (const Json *v = sel.size() >= 2 ? pool.find(sel) : nullptr)
+            context = contextText(*v);
+    }
+    const auto render = [&](const std::string &text) {
+        QString t = qs(variables::renderTemplate(text, pool, variables::Rendering::Text));
+        return t.replace(QStringLiteral("{{#context#}}"), context);
+    };
+
+    const Json templ = data.value("prompt_template", Json());
+    const auto addPiece = [&](const Json &entry, const QString &role) {
+        if (!entry.is_object())
+            return;
+        if (str(entry, "edition_type") == "jinja2")
+            d->pieces.push_back({role, qs(str(entry, "jinja2_text")), true});
+        else
+            d->pieces.push_back({role, render(str(entry, "text")), false});
+    };
+    if (templ.is_array()) {
+        for (const Json &entry : templ)
+            addPiece(entry, qs(str(entry, "role", "user")));
+    } else if (templ.is_object()) {
+        addPiece(templ, QStringLiteral("user")); // completion models: one prompt
+    } else {
+        d->fail(
+            QCoreApplication::translate("flowbench::nodes::LlmNode", "prompt_template is missing"),
+            QStringLiteral("ValueError"));
+        return;
+    }
+    // Chatflow memory: the query prompt is the last user turn (no earlier turns are kept yet).
+    const Json memory = data.value("memory", Json());
+    if (memory.is_object() && ctx.appMode() == QLatin1String("advanced-chat")) {
+        const std::string query = str(memory, "query_prompt_template", "{{#sys.query#}}");
+        d->pieces.push_back({QStringLiteral("user"), render(query), false});
+    }
+
+    // Request parameters from completion_params.
+    const Json params = model.value("completion_params", Json::object());
+    llm::ChatRequest &r = d->request;
+    r.model = d->model;
+    r.stream = true;
+    if (params.is_object()) {
+        if (params.contains("temperature") && params["temperature"].is_number())
+            r.temperature = params["temperature"].get<double>();
+        if (params.contains("top_p") && params["top_p"].is_number())
+            r.topP = params["top_p"].get<double>();
+        if (params.contains("max_tokens") && params["max_tokens"].is_number())
+            r.maxTokens = params["max_tokens"].get<int>();
+        if (params.contains("seed") && params["seed"].is_number_integer())
+            r.seed = params["seed"].get<qint64>();
+        if (params.contains("stop") && params["stop"].is_array())
+            for (const Json &s : params["stop"])
+                if (s.is_string())
+                    r.stop << qs(s.get<std::string>());
+    }
+    d->structured = data.value("structured_output_enabled", false) == true
+                    || data.value("structured_output_switch_on", false) == true;
+    if (d->structured) {
+        const Json schema
+            = data.value("structured_output", Json::object()).value("schema", Json::object());
+        r.responseFormat
+            = Json{{"type", "json_schema"},
+                   {"json_schema", {{"name", "output"}, {"schema", schema}, {"strict", false}}}};
+    }
+    d->tagged = str(data, "reasoning_format", "tagged") != "separated";
+
+    // Vision: image files become image parts of the last user message.
+    const Json vision = data.value("vision", Json::object());
+    std::vector<llm::ContentPart> images;
+    if (vision.is_object() && vision.value("enabled", false) == true) {
+        const Json configs = vision.value("configs", Json::object());
+        variables::Selector sel = selectorOf(
+            configs.is_object() ? configs.value("variable_selector", Json::array()) : Json());
+        if (sel.size() < 2)
+            sel = {"sys", "files"};
+        const Json *files = pool.find(sel);
+        std::vector<Json> list;
+        if (files && files->is_array())
+            list.assign(files->begin(), files->end());
+        else if (files && variables::isFile(*files))
+            list.push_back(*files);
+        for (const Json &file : list) {
+            if (!variables::isFile(file) || str(file, "type") != "image")
+                continue;
+            llm::ContentPart part;
+            part.kind = llm::ContentPart::Kind::ImageUrl;
+            part.detail = qs(configs.is_object() ? str(configs, "detail") : std::string());
+            const QString location = fileLocation(file);
+            if (isRemoteLocation(location)) {
+                part.url = location;
+            } else {
+                auto bytes = readLocalFileContent(file);
+                if (!bytes) {
+                    d->fail(bytes.error().message, QStringLiteral("FileFetchError"));
+                    return;
+                }
+                part.url = QString::fromLatin1(
+                    toDataUrl(*bytes, qs(str(file, "mime_type", "image/png"))));
+            }
+            images.push_back(std::move(part));
+        }
+    }
+    d->inputs["model"] = d->model.toStdString();
+    d->inputs["image_count"] = static_cast<int>(images.size());
+    d->images = std::move(images);
+    d->renderJinja();
+}
+
+void LlmNode::Private::renderJinja()
+{
+    // Jinja2 prompt editions render in the Python worker with the node's jinja2_variables.
+    Json inputs = Json::object();
+    const Json vars = ctx->data()
+                          .value("prompt_config", Json::object())
+                          .value("jinja2_variables", Json::array());
+    if (vars.is_array()) {
+        for (const Json &v : vars) {
+            if (!v.is_object() || !v.contains("variable") || !v["variable"].is_string())
+                continue;
+            const variables::Selector sel = selectorOf(v.value("value_selector", Json::array()));
+            const Json *value = sel.size() >= 2 ? ctx->pool().find(sel) : nullptr;
+            inputs[v["variable"].get<std::string>()] = value ? *value : Json();
+        }
+    }
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        if (!pieces[i].jinja)
+            continue;
+        ++pendingJinja;
+        pythonRequests.push_back(ctx->python()->call(
+            QStringLiteral("jinja2"),
+            Json{{"template", pieces[i].text.toStdString()}, {"inputs", inputs}}, 10000,
+            [this, i](Result<Json> r) {
+                if (failed)
+                    return;
+                if (!r) {
+                    fail(QCoreApplication::translate("flowbench::nodes::LlmNode",
+                                                     "Jinja2 prompt: %1")
+                             .arg(r.error().message),
+                         QStringLiteral("TemplateRenderError"));
+                    return;
+                }
+                pieces[i].text = qs(r->value("result", std::string()));
+                pieces[i].jinja = false;
+                if (--pendingJinja == 0)
+                    send();
+            }));
+    }
+    if (pendingJinja == 0)
+        send();
+}
+
+void LlmNode::Private::send()
+{
+    request.messages.clear();
+    Json prompts = Json::array();
+    for (const PromptPiece &p : pieces) {
+        if (p.text.isEmpty() && p.role != QLatin1String("user"))
+            continue;
+        request.messages.push_back(llm::Message::text(p.role, p.text));
+        prompts.push_back(Json{{"role", p.role.toStdString()}, {"text", p.text.toStdString()}});
+    }
+    if (!images.empty()) {
+        auto last
+            = std::find_if(request.messages.rbegin(), request.messages.rend(),
+                           [](const llm::Message &m) { return m.role == QLatin1String("user"); });
+        if (last == request.messages.rend()) {
+            request.messages.push_back(llm::Message::text(QStringLiteral("user"), QString()));
+            last = request.messages.rbegin();
+        }
+        for (llm::ContentPart &part : images)
+            last->parts.push_back(std::move(part));
+    }
+    if (request.messages.empty()) {
+        fail(QCoreApplication::translate("flowbench::nodes::LlmNode", "the prompt is empty"),
+             QStringLiteral("ValueError"));
+        return;
+    }
+    inputs["prompts"] = prompts;
+
+    client = std::make_unique<llm::ChatClient>(ctx->network(), ctx->llmEndpoint()->config);
+    const QStringList selector{ctx->nodeId(), QStringLiteral("text")};
+    QObject::connect(client.get(), &llm::ChatClient::delta, client.get(),
+                     [this, selector](const QString &content, const QString &reasoning) {
+                         QString out;
+                         if (tagged && !reasoning.isEmpty()) {
+                             if (!thinkOpen)
+                                 out += QStringLiteral("<think>\n");
+                             thinkOpen = true;
+                             out += reasoning;
+                         }
+                         if (!content.isEmpty()) {
+                             if (thinkOpen) {
+                                 out += QStringLiteral("\n</think>\n");
+                                 thinkOpen = false;
+                             }
+                             out += content;
+                         }
+                         if (!out.isEmpty())
+                             ctx->emitChunk(selector, out, false);
+                     });
+    QObject::connect(
+        client.get(), &llm::ChatClient::finished, client.get(),
+        [this, selector](const llm::ChatResult &res) {
+            if (failed)
+                return;
+            ctx->emitChunk(selector, QString(), true);
+            runtime::NodeResult r;
+            r.inputs = inputs;
+            QString text = res.content;
+            if (tagged && !res.reasoning.isEmpty())
+                text = QStringLiteral("<think>\n") + res.reasoning + QStringLiteral("\n</think>\n")
+                       + res.content;
+            r.outputs["text"] = text.toStdString();
+            r.outputs["reasoning_content"] = res.reasoning.toStdString();
+            Json usage = res.usage.toJson(res.latencyMs, res.timeToFirstTokenMs);
+            r.outputs["usage"] = usage;
+            r.outputs["finish_reason"] = res.finishReason.toStdString();
+            if (structured) {
+                try {
+                    r.outputs["structured_output"] = Json::parse(res.content.toStdString());
+                } catch (const std::exception &) {
+                    r.outputs["structured_output"] = Json::object();
+                }
+            }
+            r.usage = usage;
+            r.metadata
+                = Json{{"model", res.model.toStdString()},
+                       {"time_to_first_token_ms", res.timeToFirstTokenMs},
+                       {"latency_ms", res.latencyMs},
+                       {"endpoint", ctx->llmEndpoint()->config.baseUrl.toString().toStdString()}};
+            failed = true; // finished: nothing more may end this node
+            ctx->finish(std::move(r));
+        });
+    QObject::connect(client.get(), &llm::ChatClient::failed, client.get(),
+                     [this](const llm::ChatError &e) {
+                         fail(QCoreApplication::translate("flowbench::nodes::LlmNode", "%1 (%2)")
+                                  .arg(e.message, e.kindName()),
+                              QStringLiteral("LLMError"));
+                     });
+    client->start(request);
+}
+
+} // namespace flowbench::nodes
