@@ -676,6 +676,131 @@
     </message>
 </context>
 <context>
+    <name>flowbench::llm::ConnectionCheck</name>
+    <message>
+        <source>The base URL is not a valid address.</source>
+        <translation>基础 URL 不是有效的地址。</translation>
+    </message>
+    <message>
+        <source>no answer within %1 ms</source>
+        <translation>%1 毫秒内没有响应</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: %2.</source>
+        <translation>无法连接到 %1：%2。</translation>
+    </message>
+    <message>
+        <source>A vLLM server opens its port only after its model has loaded.</source>
+        <translation>vLLM 服务器要等模型加载完成后才会开放端口。</translation>
+    </message>
+    <message>
+        <source>The server refused the API key (HTTP %1: %2). Check the key stored for this profile.</source>
+        <translation>服务器拒绝了该 API 密钥（HTTP %1：%2）。请检查为此配置保存的密钥。</translation>
+    </message>
+    <message>
+        <source>The server is up but still loading its model.</source>
+        <translation>服务器已启动，但仍在加载模型。</translation>
+    </message>
+    <message>
+        <source>%1/models answered HTTP %2: %3</source>
+        <translation>%1/models 返回 HTTP %2：%3</translation>
+    </message>
+    <message>
+        <source>%1/models did not answer with a model list; is this an OpenAI-compatible server?</source>
+        <translation>%1/models 没有返回模型列表；这是否是兼容 OpenAI 的服务器？</translation>
+    </message>
+    <message>
+        <source>The server does not serve the model &quot;%1&quot;; it serves: %2.</source>
+        <translation>服务器未提供模型“%1”；它提供的模型有：%2。</translation>
+    </message>
+    <message>
+        <source>Connected: %1 (context %2 tokens).</source>
+        <translation>已连接：%1（上下文 %2 个 token）。</translation>
+    </message>
+    <message>
+        <source>Connected: %1.</source>
+        <translation>已连接：%1。</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::llm::EndpointProfile</name>
+    <message>
+        <source>An endpoint profile must be a JSON object.</source>
+        <translation>端点配置必须是 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>An endpoint profile has no name.</source>
+        <translation>端点配置没有名称。</translation>
+    </message>
+    <message>
+        <source>Endpoint profile &quot;%1&quot;: unknown server kind &quot;%2&quot;.</source>
+        <translation>端点配置“%1”：未知的服务器类型“%2”。</translation>
+    </message>
+    <message>
+        <source>Endpoint profile &quot;%1&quot;: the base URL must be an http or https address.</source>
+        <translation>端点配置“%1”：基础 URL 必须是 http 或 https 地址。</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::llm::ProfileStore</name>
+    <message>
+        <source>The system keychain is not available (%1), so the API key of &quot;%2&quot; cannot be kept there. Either set the environment variable %3 to the key (and name it in the profile), or agree to keep the key in a private file readable only by you.</source>
+        <translation>系统钥匙串不可用（%1），因此无法在其中保存“%2”的 API 密钥。请将环境变量 %3 设为该密钥（并在配置中填写该变量名），或者同意将密钥保存在仅您本人可读的私有文件中。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a valid endpoint profile file.</source>
+        <translation>%1 不是有效的端点配置文件。</translation>
+    </message>
+    <message>
+        <source>An endpoint profile named &quot;%1&quot; already exists.</source>
+        <translation>名为“%1”的端点配置已存在。</translation>
+    </message>
+    <message>
+        <source>The built-in simulator profile cannot be changed; add a profile of your own instead.</source>
+        <translation>内置的模拟器配置不能修改；请另行添加您自己的配置。</translation>
+    </message>
+    <message>
+        <source>There is no endpoint profile named &quot;%1&quot;.</source>
+        <translation>不存在名为“%1”的端点配置。</translation>
+    </message>
+    <message>
+        <source>The built-in simulator profile cannot be removed.</source>
+        <translation>内置的模拟器配置不能删除。</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>无法创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot write the key file %1: %2</source>
+        <translation>无法写入密钥文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>cannot create the folder</source>
+        <translation>无法创建文件夹</translation>
+    </message>
+    <message>
+        <source>Cannot read the key file %1: %2</source>
+        <translation>无法读取密钥文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>No API key is stored for the endpoint profile &quot;%1&quot;.</source>
+        <translation>端点配置“%1”没有保存 API 密钥。</translation>
+    </message>
+    <message>
+        <source>Cannot remove the key file %1.</source>
+        <translation>无法删除密钥文件 %1。</translation>
+    </message>
+</context>
+<context>
     <name>flowbench::nodes::AnswerNode</name>
     <message>
         <source>Invalid node data: %1</source>
@@ -2283,6 +2408,60 @@
     </message>
 </context>
 <context>
+    <name>flowbench::nodes::ParameterExtractorNode</name>
+    <message>
+        <source>no LLM endpoint for this run: choose an endpoint profile, or run `flowbench run FILE --endpoint URL` (try `flowbench simulate` for a local one)</source>
+        <translation>本次运行没有 LLM 端点：请选择端点配置，或运行 `flowbench run FILE --endpoint URL`（可用 `flowbench simulate` 启动本地端点）</translation>
+    </message>
+    <message>
+        <source>the node has no model and the endpoint no default model</source>
+        <translation>节点未设置模型，端点也没有默认模型</translation>
+    </message>
+    <message>
+        <source>the node has no parameters</source>
+        <translation>节点没有任何参数</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Parameter %1 is required</source>
+        <translation>参数 %1 为必填项</translation>
+    </message>
+    <message>
+        <source>Invalid `%1` value for parameter %2</source>
+        <translation>参数 %2 的 `%1` 值无效</translation>
+    </message>
+    <message>
+        <source>Invalid `select` value for parameter %1</source>
+        <translation>参数 %1 的 `select` 值无效</translation>
+    </message>
+    <message>
+        <source>Failed to extract result from function call or text response</source>
+        <translation>无法从函数调用或文本响应中提取结果</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::QuestionClassifierNode</name>
+    <message>
+        <source>no LLM endpoint for this run: choose an endpoint profile, or run `flowbench run FILE --endpoint URL` (try `flowbench simulate` for a local one)</source>
+        <translation>本次运行没有 LLM 端点：请选择端点配置，或运行 `flowbench run FILE --endpoint URL`（可用 `flowbench simulate` 启动本地端点）</translation>
+    </message>
+    <message>
+        <source>the node has no model and the endpoint no default model</source>
+        <translation>节点未设置模型，端点也没有默认模型</translation>
+    </message>
+    <message>
+        <source>the node has no classes</source>
+        <translation>节点没有任何分类</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
     <name>flowbench::nodes::StartNode</name>
     <message>
         <source>Invalid node data: %1</source>
@@ -2358,6 +2537,133 @@
     <message>
         <source>The template produced no text.</source>
         <translation>模板没有生成任何文本。</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::ToolNode</name>
+    <message>
+        <source>%1: &quot;%2&quot; is not a supported key path (use a.b[0].c)</source>
+        <translation>%1：“%2”不是受支持的键路径（请使用 a.b[0].c 格式）</translation>
+    </message>
+    <message>
+        <source>%1: the content is not valid JSON (%2)</source>
+        <translation>%1：内容不是有效的 JSON（%2）</translation>
+    </message>
+    <message>
+        <source>current_time: invalid timezone %1</source>
+        <translation>current_time：无效的时区 %1</translation>
+    </message>
+    <message>
+        <source>json_parse: the parameter &quot;content&quot; is empty</source>
+        <translation>json_parse：参数 &quot;content&quot; 为空</translation>
+    </message>
+    <message>
+        <source>json_replace: replace_pattern is needed when replace_model is &quot;pattern&quot;</source>
+        <translation>json_replace：当 replace_model 为 &quot;pattern&quot; 时，必须提供 replace_pattern</translation>
+    </message>
+    <message>
+        <source>json_replace: unknown replace_model &quot;%1&quot; (use pattern, key or value)</source>
+        <translation>json_replace：未知的 replace_model “%1”（请使用 pattern、key 或 value）</translation>
+    </message>
+    <message>
+        <source>the expression is empty</source>
+        <translation>表达式为空</translation>
+    </message>
+    <message>
+        <source>the result is not a finite number</source>
+        <translation>结果不是有限数</translation>
+    </message>
+    <message>
+        <source>the expression ends too early</source>
+        <translation>表达式提前结束</translation>
+    </message>
+    <message>
+        <source>unexpected &quot;%1&quot; at position %2</source>
+        <translation>位置 %2 处出现意外的“%1”</translation>
+    </message>
+    <message>
+        <source>division by zero</source>
+        <translation>除数为零</translation>
+    </message>
+    <message>
+        <source>the expression is nested too deeply</source>
+        <translation>表达式嵌套层数过多</translation>
+    </message>
+    <message>
+        <source>0 cannot be raised to a negative power</source>
+        <translation>0 不能取负数次幂</translation>
+    </message>
+    <message>
+        <source>a negative number cannot be raised to a fractional power</source>
+        <translation>负数不能取小数次幂</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a known function or constant (allowed: %2, pi, e)</source>
+        <translation>“%1”不是已知的函数或常量（允许使用：%2、pi、e）</translation>
+    </message>
+    <message>
+        <source>%1() takes %2 to %3 arguments, not %4</source>
+        <translation>%1() 接受 %2 到 %3 个参数，而不是 %4 个</translation>
+    </message>
+    <message>
+        <source>sqrt() of a negative number</source>
+        <translation>对负数求 sqrt()</translation>
+    </message>
+    <message>
+        <source>log() outside its domain</source>
+        <translation>log() 的参数超出定义域</translation>
+    </message>
+    <message>
+        <source>regex_extract: invalid pattern &quot;%1&quot;: %2</source>
+        <translation>regex_extract：无效的模式“%1”：%2</translation>
+    </message>
+    <message>
+        <source>eval_expression: the expression is too long</source>
+        <translation>eval_expression：表达式过长</translation>
+    </message>
+    <message>
+        <source>eval_expression: %1 in &quot;%2&quot;</source>
+        <translation>eval_expression：“%2”中%1</translation>
+    </message>
+    <message>
+        <source>webscraper: &quot;%1&quot; is not an http(s) URL</source>
+        <translation>webscraper：“%1”不是 http(s) URL</translation>
+    </message>
+    <message>
+        <source>webscraper: no network access</source>
+        <translation>webscraper：无法访问网络</translation>
+    </message>
+    <message>
+        <source>webscraper: %1 is larger than %2 bytes</source>
+        <translation>webscraper：%1 超过 %2 字节</translation>
+    </message>
+    <message>
+        <source>no answer within %1 s</source>
+        <translation>%1 秒内没有响应</translation>
+    </message>
+    <message>
+        <source>webscraper: fetching %1 failed: %2</source>
+        <translation>webscraper：获取 %1 失败：%2</translation>
+    </message>
+    <message>
+        <source>webscraper: %1 answered HTTP %2</source>
+        <translation>webscraper：%1 返回 HTTP %2</translation>
+    </message>
+    <message>
+        <source>The tool &quot;%1&quot; of provider &quot;%2&quot; (%3) is not built into Flowbench. Pin this node&apos;s output to run the rest of the workflow.</source>
+        <translation>供应商“%2”的工具“%1”（%3）并未内置于 Flowbench。请固定此节点的输出，以便运行工作流的其余部分。</translation>
+    </message>
+    <message>
+        <source>Variable %1 does not exist (parameter &quot;%2&quot; of tool %3)</source>
+        <translation>变量 %1 不存在（工具 %3 的参数“%2”）</translation>
+    </message>
+    <message>
+        <source>The tool %1 needs the parameter &quot;%2&quot;</source>
+        <translation>工具 %1 需要参数“%2”</translation>
+    </message>
+    <message>
+        <source>Tool node failed: %1</source>
+        <translation>工具节点运行失败：%1</translation>
     </message>
 </context>
 <context>

@@ -13,8 +13,11 @@
 #include "nodes/ifelsenode.h"
 #include "nodes/listoperatornode.h"
 #include "nodes/llmnode.h"
+#include "nodes/parameterextractornode.h"
+#include "nodes/questionclassifiernode.h"
 #include "nodes/startnode.h"
 #include "nodes/templatetransformnode.h"
+#include "nodes/toolnode.h"
 #include "nodes/variableaggregatornode.h"
 
 namespace flowbench::runtime {
@@ -45,6 +48,9 @@ ExecNodeFactory execNodeFactory(const QString &kind)
         {QStringLiteral("http-request"), &make<nodes::HttpRequestNode>},
         {QStringLiteral("document-extractor"), &make<nodes::DocumentExtractorNode>},
         {QStringLiteral("llm"), &make<nodes::LlmNode>},
+        {QStringLiteral("tool"), &make<nodes::ToolNode>},
+        {QStringLiteral("question-classifier"), &make<nodes::QuestionClassifierNode>},
+        {QStringLiteral("parameter-extractor"), &make<nodes::ParameterExtractorNode>},
     };
     return factories.value(kind, nullptr);
 }

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void runReplay();
     void runBreakpointStepper();
     void runAgainstEndpoint();
+    void examplesRunAgainstSimulator();
     void validateFixturesExitZero();
     void validateReportsProblemsWithLocations();
     void validateUnreadable_data();
@@ -442,6 +443,52 @@ void TestCli::runAgainstEndpoint()
                            QStringLiteral("--model"), QStringLiteral("m")})
                  .code,
              2);
+}
+
+// The bundled LLM examples run end to end against a vLLM-format server, with usage reported.
+void TestCli::examplesRunAgainstSimulator()
+{
+    flowbench::llm::Simulator sim;
+    const quint16 port = sim.listen();
+    QVERIFY(port != 0);
+    const QString examples = QStringLiteral(FLOWBENCH_SOURCE_DIR "/resources/examples/");
+    const QString png = m_dir.filePath(QStringLiteral("dot.png"));
+    write(png, QByteArray::fromBase64("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
+                                      "z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="));
+    const QStringList endpoint{QStringLiteral("--endpoint"),
+                               QStringLiteral("http://127.0.0.1:%1/v1").arg(port),
+                               QStringLiteral("--model"), sim.config().model};
+    struct Case
+    {
+        QStringList args;
+        QString key;
+        QString expected;
+    };
+    const QList<Case> cases{
+        {{examples + QStringLiteral("support_chatflow.yml"), QStringLiteral("--query"),
+          QStringLiteral(R"({"category_id": "tech"} my app crashes)")},
+         QStringLiteral("answer"),
+         QStringLiteral(
+             R"(Echo: {"category_id": "tech"} my app crashes This is a simulated reply.)")},
+        {{examples + QStringLiteral("vision_llm.yml"), QStringLiteral("--files"), png},
+         QStringLiteral("description"),
+         QStringLiteral("Echo: Describe this picture in two sentences. This is a simulated reply. "
+                        "Images received: 1.")},
+    };
+    for (const Case &c : cases) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("FLOWBENCH_RUN_STORE"), g_runStore);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(FLOWBENCH_BINARY),
+                QStringList{QStringLiteral("run")} + c.args + endpoint);
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitCode() == 0, qPrintable(err));
+        const QJsonObject o = lastJson(QString::fromUtf8(p.readAllStandardOutput()));
+        QCOMPARE(o.value(QStringLiteral("outputs")).toObject().value(c.key).toString(), c.expected);
+        QVERIFY(o.value(QStringLiteral("total_tokens")).toInt() > 0);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -90,6 +90,7 @@ private Q_SLOTS:
     void basicChatflowPinned();
     void basicChatflowFallback();
     void httpWithJsonTool();
+    void httpWithRealJsonTool();
 };
 
 void TestConformance::passthrough_data()
@@ -250,6 +251,21 @@ void TestConformance::httpWithJsonTool()
                                 {"headers", Json::object()}});
     o.pinnedOutputs.insert(QStringLiteral("tool_node"),
                            Json{{"result", {{"key", "value"}, {"number", 42}}}});
+    const Outcome r = run(fixture(QStringLiteral("http_request_with_json_tool_workflow.yml")), o);
+    QVERIFY2(r.status == runtime::RunStatus::Succeeded, qPrintable(r.error));
+    QCOMPARE(r.outputs,
+             (Json{{"status_code", 200}, {"parsed_data", {{"key", "value"}, {"number", 42}}}}));
+}
+
+// The same fixture with only the HTTP node pinned: the built-in json_parse tool runs for real.
+void TestConformance::httpWithRealJsonTool()
+{
+    runtime::RunOptions o;
+    o.inputs = Json{{"url", "https://example.invalid/api"}};
+    o.pinnedOutputs.insert(QStringLiteral("http_node"),
+                           Json{{"status_code", 200},
+                                {"body", "{\"key\":\"value\",\"number\":42}"},
+                                {"headers", Json::object()}});
     const Outcome r = run(fixture(QStringLiteral("http_request_with_json_tool_workflow.yml")), o);
     QVERIFY2(r.status == runtime::RunStatus::Succeeded, qPrintable(r.error));
     QCOMPARE(r.outputs,

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+#include "llm/chattypes.h"
+#include "variables/variablepool.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+// Helpers shared by the LLM-family nodes that ask a model for a structured answer
+// (question-classifier, parameter-extractor). Pure functions, engine thread only where noted.
+namespace flowbench::nodes::llmsupport {
+
+using Json = nlohmann::json;
+
+[[nodiscard]] QString qs(const std::string &s);
+// object[key] when it is a string, else `fallback`.
+[[nodiscard]] std::string str(const Json &object, const char *key,
+                              const std::string &fallback = {});
+// A JSON array of strings as a selector (other entries are dropped).
+[[nodiscard]] variables::Selector selectorOf(const Json &j);
+// The value a selector names, as prompt text ("" when it does not resolve).
+[[nodiscard]] QString selectorText(const Json &selector, const variables::VariablePool &pool);
+
+// The first JSON object in a model's reply: the whole text, else the inside of a ```json (or
+// plain ```) fence, else the first balanced {...} anywhere that parses. nullopt when none.
+//
+//     findJsonObject("Sure!\n```json\n{\"a\": 1}\n```") → {"a": 1}
+[[nodiscard]] std::optional<Json> findJsonObject(const QString &text);
+
+// temperature, top_p, max_tokens, seed and stop from a Dify model's completion_params.
+void applyCompletionParams(const Json &model, llm::ChatRequest &request);
+
+// The image parts a node's `vision` settings ask for ({enabled, configs: {variable_selector,
+// detail}}; the selector defaults to sys.files). Local files are read (blocking, small images).
+[[nodiscard]] Result<std::vector<llm::ContentPart>>
+visionImages(const Json &data, const variables::VariablePool &pool);
+
+// Appends `images` to the last user message (adding one when there is none).
+void attachImages(std::vector<llm::Message> &messages, std::vector<llm::ContentPart> images);
+
+} // namespace flowbench::nodes::llmsupport
