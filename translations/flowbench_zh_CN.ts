@@ -1352,14 +1352,6 @@
 <context>
     <name>flowbench::nodes::LlmNode</name>
     <message>
-        <source>no LLM endpoint for this run: choose an endpoint profile, or run `flowbench run FILE --endpoint URL` (try `flowbench simulate` for a local one)</source>
-        <translation>本次运行没有 LLM 端点：请选择端点配置，或运行 `flowbench run FILE --endpoint URL`（可用 `flowbench simulate` 启动本地端点）</translation>
-    </message>
-    <message>
-        <source>the node has no model and the endpoint no default model</source>
-        <translation>节点未设置模型，端点也没有默认模型</translation>
-    </message>
-    <message>
         <source>prompt_template is missing</source>
         <translation>缺少 prompt_template</translation>
     </message>
@@ -1374,6 +1366,14 @@
     <message>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>no LLM endpoint for this run: choose an endpoint profile, or run `flowbench run FILE --endpoint URL` (try `flowbench simulate` for a local one)</source>
+        <translation>本次运行没有 LLM 端点：请选择端点配置，或运行 `flowbench run FILE --endpoint URL`（可用 `flowbench simulate` 启动本地端点）</translation>
+    </message>
+    <message>
+        <source>the node has no model and the endpoint no default model</source>
+        <translation>节点未设置模型，端点也没有默认模型</translation>
     </message>
 </context>
 <context>
@@ -2410,14 +2410,6 @@
 <context>
     <name>flowbench::nodes::ParameterExtractorNode</name>
     <message>
-        <source>no LLM endpoint for this run: choose an endpoint profile, or run `flowbench run FILE --endpoint URL` (try `flowbench simulate` for a local one)</source>
-        <translation>本次运行没有 LLM 端点：请选择端点配置，或运行 `flowbench run FILE --endpoint URL`（可用 `flowbench simulate` 启动本地端点）</translation>
-    </message>
-    <message>
-        <source>the node has no model and the endpoint no default model</source>
-        <translation>节点未设置模型，端点也没有默认模型</translation>
-    </message>
-    <message>
         <source>the node has no parameters</source>
         <translation>节点没有任何参数</translation>
     </message>
@@ -2444,14 +2436,6 @@
 </context>
 <context>
     <name>flowbench::nodes::QuestionClassifierNode</name>
-    <message>
-        <source>no LLM endpoint for this run: choose an endpoint profile, or run `flowbench run FILE --endpoint URL` (try `flowbench simulate` for a local one)</source>
-        <translation>本次运行没有 LLM 端点：请选择端点配置，或运行 `flowbench run FILE --endpoint URL`（可用 `flowbench simulate` 启动本地端点）</translation>
-    </message>
-    <message>
-        <source>the node has no model and the endpoint no default model</source>
-        <translation>节点未设置模型，端点也没有默认模型</translation>
-    </message>
     <message>
         <source>the node has no classes</source>
         <translation>节点没有任何分类</translation>

@@ -2,7 +2,7 @@
 
 #include "llm/chatclient.h"
 #include "llm/endpoint.h"
-#include "nodes/filecontent.h"
+#include "nodes/llmnodesupport.h"
 #include "runtime/pythonworker.h"
 #include "variables/template.h"
 
@@ -115,25 +115,12 @@ void LlmNode::start(runtime::NodeContext &ctx)
 {
     d->ctx = &ctx;
     const Json &data = ctx.data();
-    const llm::LlmEndpoint *endpoint = ctx.llmEndpoint();
-    if (!endpoint) {
-        d->fail(
-            QCoreApplication::translate(
-                "flowbench::nodes::LlmNode",
-                "no LLM endpoint for this run: choose an endpoint profile, or run "
-                "`flowbench run FILE --endpoint URL` (try `flowbench simulate` for a local one)"),
-            QStringLiteral("NoEndpointError"));
+    const Result<QString> model = llmsupport::resolveModel(ctx);
+    if (!model) {
+        d->fail(model.error().message, model.error().code);
         return;
     }
-    const Json model = data.value("model", Json::object());
-    d->model = endpoint->resolveModel(qs(str(model, "provider")), qs(str(model, "name")));
-    if (d->model.isEmpty()) {
-        d->fail(
-            QCoreApplication::translate("flowbench::nodes::LlmNode",
-                                        "the node has no model and the endpoint no default model"),
-            QStringLiteral("ModelNotFoundError"));
-        return;
-    }
+    d->model = *model;
     const variables::VariablePool &pool = ctx.pool();
 
     QString context;
@@ -177,24 +164,10 @@ void LlmNode::start(runtime::NodeContext &ctx)
     }
 
     // Request parameters from completion_params.
-    const Json params = model.value("completion_params", Json::object());
     llm::ChatRequest &r = d->request;
     r.model = d->model;
     r.stream = true;
-    if (params.is_object()) {
-        if (params.contains("temperature") && params["temperature"].is_number())
-            r.temperature = params["temperature"].get<double>();
-        if (params.contains("top_p") && params["top_p"].is_number())
-            r.topP = params["top_p"].get<double>();
-        if (params.contains("max_tokens") && params["max_tokens"].is_number())
-            r.maxTokens = params["max_tokens"].get<int>();
-        if (params.contains("seed") && params["seed"].is_number_integer())
-            r.seed = params["seed"].get<qint64>();
-        if (params.contains("stop") && params["stop"].is_array())
-            for (const Json &s : params["stop"])
-                if (s.is_string())
-                    r.stop << qs(s.get<std::string>());
-    }
+    llmsupport::applyCompletionParams(data.value("model", Json::object()), r);
     d->structured = data.value("structured_output_enabled", false) == true
                     || data.value("structured_output_switch_on", false) == true;
     if (d->structured) {
@@ -207,44 +180,14 @@ void LlmNode::start(runtime::NodeContext &ctx)
     d->tagged = str(data, "reasoning_format", "tagged") != "separated";
 
     // Vision: image files become image parts of the last user message.
-    const Json vision = data.value("vision", Json::object());
-    std::vector<llm::ContentPart> images;
-    if (vision.is_object() && vision.value("enabled", false) == true) {
-        const Json configs = vision.value("configs", Json::object());
-        variables::Selector sel = selectorOf(
-            configs.is_object() ? configs.value("variable_selector", Json::array()) : Json());
-        if (sel.size() < 2)
-            sel = {"sys", "files"};
-        const Json *files = pool.find(sel);
-        std::vector<Json> list;
-        if (files && files->is_array())
-            list.assign(files->begin(), files->end());
-        else if (files && variables::isFile(*files))
-            list.push_back(*files);
-        for (const Json &file : list) {
-            if (!variables::isFile(file) || str(file, "type") != "image")
-                continue;
-            llm::ContentPart part;
-            part.kind = llm::ContentPart::Kind::ImageUrl;
-            part.detail = qs(configs.is_object() ? str(configs, "detail") : std::string());
-            const QString location = fileLocation(file);
-            if (isRemoteLocation(location)) {
-                part.url = location;
-            } else {
-                auto bytes = readLocalFileContent(file);
-                if (!bytes) {
-                    d->fail(bytes.error().message, QStringLiteral("FileFetchError"));
-                    return;
-                }
-                part.url = QString::fromLatin1(
-                    toDataUrl(*bytes, qs(str(file, "mime_type", "image/png"))));
-            }
-            images.push_back(std::move(part));
-        }
+    auto images = llmsupport::visionImages(data, pool);
+    if (!images) {
+        d->fail(images.error().message, QStringLiteral("FileFetchError"));
+        return;
     }
     d->inputs["model"] = d->model.toStdString();
-    d->inputs["image_count"] = static_cast<int>(images.size());
-    d->images = std::move(images);
+    d->inputs["image_count"] = static_cast<int>(images->size());
+    d->images = std::move(*images);
     d->renderJinja();
 }
 
@@ -301,17 +244,7 @@ void LlmNode::Private::send()
         request.messages.push_back(llm::Message::text(p.role, p.text));
         prompts.push_back(Json{{"role", p.role.toStdString()}, {"text", p.text.toStdString()}});
     }
-    if (!images.empty()) {
-        auto last
-            = std::find_if(request.messages.rbegin(), request.messages.rend(),
-                           [](const llm::Message &m) { return m.role == QLatin1String("user"); });
-        if (last == request.messages.rend()) {
-            request.messages.push_back(llm::Message::text(QStringLiteral("user"), QString()));
-            last = request.messages.rbegin();
-        }
-        for (llm::ContentPart &part : images)
-            last->parts.push_back(std::move(part));
-    }
+    llmsupport::attachImages(request.messages, std::move(images));
     if (request.messages.empty()) {
         fail(QCoreApplication::translate("flowbench::nodes::LlmNode", "the prompt is empty"),
              QStringLiteral("ValueError"));

@@ -1,5 +1,10 @@
 #include "llmnodesupport.h"
 
+#include <QCoreApplication>
+
+#include "llm/endpoint.h"
+#include "runtime/execnode.h"
+
 #include "nodes/filecontent.h"
 #include "variables/template.h"
 #include "variables/value.h"
@@ -99,6 +104,26 @@ std::optional<Json> findJsonObject(const QString &text)
             return found;
     }
     return std::nullopt;
+}
+
+Result<QString> resolveModel(const runtime::NodeContext &ctx)
+{
+    const llm::LlmEndpoint *endpoint = ctx.llmEndpoint();
+    if (!endpoint)
+        return makeError(QStringLiteral("NoEndpointError"),
+                         QCoreApplication::translate(
+                             "flowbench::nodes::LlmNode",
+                             "no LLM endpoint for this run: choose an endpoint profile, or run "
+                             "`flowbench run FILE --endpoint URL` (try `flowbench simulate` for "
+                             "a local one)"));
+    const Json model = ctx.data().value("model", Json::object());
+    const QString name = endpoint->resolveModel(qs(str(model, "provider")), qs(str(model, "name")));
+    if (name.isEmpty())
+        return makeError(
+            QStringLiteral("ModelNotFoundError"),
+            QCoreApplication::translate("flowbench::nodes::LlmNode",
+                                        "the node has no model and the endpoint no default model"));
+    return name;
 }
 
 void applyCompletionParams(const Json &model, llm::ChatRequest &r)

@@ -8,12 +8,16 @@
 #include "llm/chattypes.h"
 #include "variables/variablepool.h"
 
+namespace flowbench::runtime {
+class NodeContext;
+}
+
 #include <optional>
 #include <string>
 #include <vector>
 
 // Helpers shared by the LLM-family nodes that ask a model for a structured answer
-// (question-classifier, parameter-extractor). Pure functions, engine thread only where noted.
+// and the plain llm node. Pure functions, engine thread only where noted.
 namespace flowbench::nodes::llmsupport {
 
 using Json = nlohmann::json;
@@ -32,6 +36,11 @@ using Json = nlohmann::json;
 //
 //     findJsonObject("Sure!\n```json\n{\"a\": 1}\n```") → {"a": 1}
 [[nodiscard]] std::optional<Json> findJsonObject(const QString &text);
+
+// The served model for a node's data.model on the run's endpoint. Errors (code = the node's
+// error type): "NoEndpointError" when the run has no endpoint, "ModelNotFoundError" when neither
+// the node nor the endpoint names a model.
+[[nodiscard]] Result<QString> resolveModel(const runtime::NodeContext &ctx);
 
 // temperature, top_p, max_tokens, seed and stop from a Dify model's completion_params.
 void applyCompletionParams(const Json &model, llm::ChatRequest &request);

@@ -205,26 +205,13 @@ void ParameterExtractorNode::start(runtime::NodeContext &ctx)
     d->ctx = &ctx;
     try {
         const Json &data = ctx.data();
-        const llm::LlmEndpoint *endpoint = ctx.llmEndpoint();
-        if (!endpoint) {
-            d->fail(QCoreApplication::translate(
-                        "flowbench::nodes::ParameterExtractorNode",
-                        "no LLM endpoint for this run: choose an endpoint profile, or run "
-                        "`flowbench run FILE --endpoint URL` (try `flowbench simulate` for a "
-                        "local one)"),
-                    QStringLiteral("NoEndpointError"));
+        const Result<QString> modelNameResolved = llmsupport::resolveModel(ctx);
+        if (!modelNameResolved) {
+            d->fail(modelNameResolved.error().message, modelNameResolved.error().code);
             return;
         }
+        const QString modelName = *modelNameResolved;
         const Json model = data.value("model", Json::object());
-        const QString modelName
-            = endpoint->resolveModel(qs(str(model, "provider")), qs(str(model, "name")));
-        if (modelName.isEmpty()) {
-            d->fail(QCoreApplication::translate(
-                        "flowbench::nodes::ParameterExtractorNode",
-                        "the node has no model and the endpoint no default model"),
-                    QStringLiteral("ModelNotFoundError"));
-            return;
-        }
 
         const Json list = data.value("parameters", Json::array());
         if (list.is_array()) {
@@ -311,7 +298,7 @@ void ParameterExtractorNode::start(runtime::NodeContext &ctx)
         if (d->functionCall)
             d->processData["tools"] = request.tools;
 
-        d->client = std::make_unique<llm::ChatClient>(ctx.network(), endpoint->config);
+        d->client = std::make_unique<llm::ChatClient>(ctx.network(), ctx.llmEndpoint()->config);
         llm::ChatClient *client = d->client.get();
         QObject::connect(client, &llm::ChatClient::finished, client,
                          [this](const llm::ChatResult &res) { d->finished(res); });
