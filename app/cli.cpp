@@ -42,6 +42,8 @@ void printUsage(QTextStream &s)
          "       flowbench simulate [--host 127.0.0.1] [--port N] [--model NAME] [--ttft-ms N]\n"
          "                          [--tokens-per-second N] [--api-key KEY]\n"
          "                                             a vLLM-compatible test server\n"
+         "       flowbench knowledge list | add NAME FILE... | remove NAME\n"
+         "                                             local knowledge bases for retrieval nodes\n"
          "       flowbench --screenshot OUT.png [FILE] save a picture of the window\n"
          "       flowbench --version\n";
     s.flush();
@@ -161,10 +163,10 @@ bool isCliCommand(const QStringList &arguments)
         return false;
     const QString &cmd = arguments.at(1);
     return cmd == QLatin1String("validate") || cmd == QLatin1String("convert")
-           || cmd == QLatin1String("run") || cmd == QLatin1String("simulate")
-           || cmd == QLatin1String("--version") || cmd == QLatin1String("-v")
-           || cmd == QLatin1String("--help") || cmd == QLatin1String("-h")
-           || cmd == QLatin1String("help");
+           || cmd == QLatin1String("run") || cmd == QLatin1String("knowledge")
+           || cmd == QLatin1String("simulate") || cmd == QLatin1String("--version")
+           || cmd == QLatin1String("-v") || cmd == QLatin1String("--help")
+           || cmd == QLatin1String("-h") || cmd == QLatin1String("help");
 }
 
 int runCli(const QStringList &arguments)
@@ -182,6 +184,8 @@ int runCli(const QStringList &arguments)
         return convertCommand(rest);
     if (cmd == QLatin1String("run"))
         return runCommand(rest);
+    if (cmd == QLatin1String("knowledge"))
+        return knowledgeCommand(rest);
     if (cmd == QLatin1String("simulate"))
         return simulateCommand(rest);
     printUsage(out());

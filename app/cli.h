@@ -13,6 +13,7 @@ namespace flowbench::app {
 //   flowbench --version
 bool isCliCommand(const QStringList &arguments);
 int runCommand(const QStringList &args); // `flowbench run` (clirun.cpp)
+int knowledgeCommand(const QStringList &args); // `flowbench knowledge` (cliknowledge.cpp)
 // `flowbench simulate` (clisimulate.cpp)
 int simulateCommand(const QStringList &args);
 int runCli(const QStringList &arguments);

@@ -801,6 +801,37 @@
     </message>
 </context>
 <context>
+    <name>flowbench::nodes::AgentNode</name>
+    <message>
+        <source>no LLM endpoint for this run: choose an endpoint profile, or run `flowbench run FILE --endpoint URL` (try `flowbench simulate` for a local one)</source>
+        <translation>本次运行没有 LLM 端点：请选择端点配置，或运行 `flowbench run FILE --endpoint URL`（可用 `flowbench simulate` 启动本地端点）</translation>
+    </message>
+    <message>
+        <source>the agent has no model and the endpoint no default model</source>
+        <translation>Agent 未设置模型，端点也没有默认模型</translation>
+    </message>
+    <message>
+        <source>The agent&apos;s tool &quot;%1&quot; of provider &quot;%2&quot; is not built into Flowbench. Only built-in tools can be offered to the model.</source>
+        <translation>Agent 的工具“%1”（供应商“%2”）不是 Flowbench 的内置工具。只有内置工具可以提供给模型。</translation>
+    </message>
+    <message>
+        <source>Agent node failed: %1</source>
+        <translation>Agent 节点失败：%1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>stopped after the maximum of %1 iteration(s) with tool calls still pending</source>
+        <translation>已达到最多 %1 轮迭代而停止，仍有未执行的工具调用</translation>
+    </message>
+    <message>
+        <source>there is no tool named %1</source>
+        <translation>没有名为 %1 的工具</translation>
+    </message>
+</context>
+<context>
     <name>flowbench::nodes::AnswerNode</name>
     <message>
         <source>Invalid node data: %1</source>
@@ -1284,6 +1315,17 @@
     <message>
         <source>The result cannot be converted to JSON.</source>
         <translation>结果无法转换为 JSON。</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::nodes::KnowledgeRetrievalNode</name>
+    <message>
+        <source>Knowledge base not found: %1 (no local base has this id or name).</source>
+        <translation>未找到知识库：%1（没有本地知识库使用此 ID 或名称）。</translation>
+    </message>
+    <message>
+        <source>Query is required and must be a string.</source>
+        <translation>查询为必填项，且必须是字符串。</translation>
     </message>
 </context>
 <context>
@@ -2818,6 +2860,37 @@
     <message>
         <source>stopped</source>
         <translation>已停止</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::store::KnowledgeStore</name>
+    <message>
+        <source>Knowledge store query failed: %1</source>
+        <translation>知识库查询失败：%1</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder of %1</source>
+        <translation>无法创建 %1 所在的文件夹</translation>
+    </message>
+    <message>
+        <source>Cannot open the knowledge store %1: %2</source>
+        <translation>无法打开知识库存储 %1：%2</translation>
+    </message>
+    <message>
+        <source>A knowledge base needs a name.</source>
+        <translation>知识库需要名称。</translation>
+    </message>
+    <message>
+        <source>A knowledge base named %1 already exists.</source>
+        <translation>名为 %1 的知识库已存在。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>No knowledge base with id %1.</source>
+        <translation>没有 ID 为 %1 的知识库。</translation>
     </message>
 </context>
 <context>

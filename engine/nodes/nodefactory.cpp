@@ -4,6 +4,7 @@
 
 #include <QHash>
 
+#include "nodes/agentnode.h"
 #include "nodes/answernode.h"
 #include "nodes/assignernode.h"
 #include "nodes/codenode.h"
@@ -11,6 +12,7 @@
 #include "nodes/endnode.h"
 #include "nodes/httprequestnode.h"
 #include "nodes/ifelsenode.h"
+#include "nodes/knowledgeretrievalnode.h"
 #include "nodes/listoperatornode.h"
 #include "nodes/llmnode.h"
 #include "nodes/parameterextractornode.h"
@@ -49,8 +51,10 @@ ExecNodeFactory execNodeFactory(const QString &kind)
         {QStringLiteral("document-extractor"), &make<nodes::DocumentExtractorNode>},
         {QStringLiteral("llm"), &make<nodes::LlmNode>},
         {QStringLiteral("tool"), &make<nodes::ToolNode>},
+        {QStringLiteral("agent"), &make<nodes::AgentNode>},
         {QStringLiteral("question-classifier"), &make<nodes::QuestionClassifierNode>},
         {QStringLiteral("parameter-extractor"), &make<nodes::ParameterExtractorNode>},
+        {QStringLiteral("knowledge-retrieval"), &make<nodes::KnowledgeRetrievalNode>},
     };
     return factories.value(kind, nullptr);
 }

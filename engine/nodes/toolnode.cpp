@@ -1,6 +1,7 @@
 #include "toolnode.h"
 
 #include "builtintools.h"
+#include "toolparams.h"
 
 #include "variables/template.h"
 #include "variables/value.h"
@@ -19,22 +20,6 @@ QString stringMember(const Json &object, const char *key)
     if (it == object.end() || !it->is_string())
         return {};
     return QString::fromStdString(it->get<std::string>());
-}
-
-variables::Selector toSelector(const Json &value)
-{
-    variables::Selector selector;
-    if (value.is_array()) {
-        for (const Json &part : value) {
-            if (part.is_string())
-                selector.push_back(part.get<std::string>());
-        }
-    } else if (value.is_string()) { // "node.var", as some hand-written DSL has it
-        for (const QString &part :
-             QString::fromStdString(value.get<std::string>()).split(QLatin1Char('.')))
-            selector.push_back(part.toStdString());
-    }
-    return selector;
 }
 
 runtime::NodeResult toNodeResult(ToolResult tool, Json inputs, Json processData)
@@ -129,22 +114,12 @@ void ToolNode::start(runtime::NodeContext &ctx)
         const auto inputs = data.find("tool_parameters");
         if (inputs != data.end() && inputs->is_object()) {
             for (auto it = inputs->begin(); it != inputs->end(); ++it) {
-                const Json &entry = it.value();
                 const QString name = QString::fromStdString(it.key());
-                std::string type;
-                Json value;
-                if (entry.is_object() && entry.contains("type") && entry.contains("value")) {
-                    type = entry.at("type").is_string() ? entry.at("type").get<std::string>()
-                                                        : std::string();
-                    value = entry.at("value");
-                } else {
-                    type = entry.is_string() ? "mixed" : "constant";
-                    value = entry;
-                }
+                const auto [type, value] = toolparams::splitInput(it.value());
                 if (value.is_null())
                     continue;
                 if (type == "variable") {
-                    const variables::Selector selector = toSelector(value);
+                    const variables::Selector selector = toolparams::toSelector(value);
                     const Json *found = selector.size() >= 2 ? ctx.pool().find(selector) : nullptr;
                     if (!found || found->is_null()) {
                         if (!tool->required.contains(name))
@@ -163,10 +138,7 @@ void ToolNode::start(runtime::NodeContext &ctx)
                     parameters[it.key()] = *found;
                 } else {
                     // mixed and constant alike: str(value), then the text rendering.
-                    const std::string source = value.is_string() ? value.get<std::string>()
-                                                                 : variables::pythonStr(value);
-                    parameters[it.key()]
-                        = variables::renderTemplate(source, ctx.pool(), variables::Rendering::Text);
+                    parameters[it.key()] = toolparams::renderText(value, ctx.pool());
                 }
             }
         }

@@ -71,6 +71,7 @@ private Q_SLOTS:
     void runBreakpointStepper();
     void runAgainstEndpoint();
     void examplesRunAgainstSimulator();
+    void knowledgeBaseAndRagExample();
     void validateFixturesExitZero();
     void validateReportsProblemsWithLocations();
     void validateUnreadable_data();
@@ -489,6 +490,56 @@ void TestCli::examplesRunAgainstSimulator()
         QCOMPARE(o.value(QStringLiteral("outputs")).toObject().value(c.key).toString(), c.expected);
         QVERIFY(o.value(QStringLiteral("total_tokens")).toInt() > 0);
     }
+}
+
+// `flowbench knowledge add` builds the base the RAG example searches; the run puts the
+// retrieved chunk into the model's context.
+void TestCli::knowledgeBaseAndRagExample()
+{
+    const QString store = m_dir.filePath(QStringLiteral("knowledge.sqlite"));
+    qputenv("FLOWBENCH_KNOWLEDGE_STORE", store.toLocal8Bit());
+    const QString docs = QStringLiteral(FLOWBENCH_SOURCE_DIR "/resources/examples/knowledge/");
+    const QStringList files = QDir(docs).entryList({QStringLiteral("*.md")});
+    QVERIFY(!files.isEmpty());
+    QStringList add{QStringLiteral("knowledge"), QStringLiteral("add"),
+                    QStringLiteral("flowbench-docs")};
+    for (const QString &f : files)
+        add << docs + f;
+    const Run added = runFlowbench(add);
+    QVERIFY2(added.code == 0, qPrintable(added.err));
+    const Run listed = runFlowbench({QStringLiteral("knowledge"), QStringLiteral("list")});
+    QCOMPARE(listed.code, 0);
+    QVERIFY(listed.out.contains(QStringLiteral("flowbench-docs")));
+    QVERIFY(listed.out.contains(QStringLiteral("%1 documents").arg(files.size())));
+
+    flowbench::llm::Simulator sim;
+    QVERIFY(sim.listen() != 0);
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("FLOWBENCH_RUN_STORE"), g_runStore);
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(FLOWBENCH_BINARY),
+            {QStringLiteral("run"),
+             QStringLiteral(FLOWBENCH_SOURCE_DIR "/resources/examples/rag_chatflow.yml"),
+             QStringLiteral("--query"),
+             QStringLiteral("How do I try Flowbench offline with flowbench simulate?"),
+             QStringLiteral("--endpoint"), QStringLiteral("http://127.0.0.1:%1/v1").arg(sim.port()),
+             QStringLiteral("--model"), sim.config().model});
+    QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    const QJsonObject o = lastJson(QString::fromUtf8(p.readAllStandardOutput()));
+    QVERIFY(o.value(QStringLiteral("total_tokens")).toInt() > 0);
+    // The retrieved chunk reached the model as context (the system message).
+    QVERIFY(sim.lastRequestBody().contains("<context>"));
+    QVERIFY(sim.lastRequestBody().contains("simulate"));
+    const Run removed = runFlowbench(
+        {QStringLiteral("knowledge"), QStringLiteral("remove"), QStringLiteral("flowbench-docs")});
+    QCOMPARE(removed.code, 0);
+    QCOMPARE(runFlowbench({QStringLiteral("knowledge"), QStringLiteral("remove"),
+                           QStringLiteral("flowbench-docs")})
+                 .code,
+             1);
+    qunsetenv("FLOWBENCH_KNOWLEDGE_STORE");
 }
 
 QTEST_GUILESS_MAIN(TestCli)
