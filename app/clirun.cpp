@@ -6,6 +6,9 @@
 #include "runtime/graphengine.h"
 #include "store/runstore.h"
 #include "llm/endpoint.h"
+#include "llm/endpointprofile.h"
+
+#include <QEventLoop>
 #include "variables/value.h"
 
 #include <QCoreApplication>
@@ -32,6 +35,8 @@ struct RunArgs
     runtime::RunOptions options;
     QString eventsTarget; // "-" for stderr
     QString replay;
+    QString profile; // --profile NAME
+    QString model;   // --model, applied after --profile too
 };
 
 void err(const QString &text)
@@ -198,6 +203,7 @@ bool parseArgs(const QStringList &args, RunArgs *out)
                 endpoint.config.baseUrl = url;
             } else if (a == QLatin1String("--model")) {
                 endpoint.forcedModel = value;
+                out->model = value;
             } else {
                 if (!qEnvironmentVariableIsSet(value.toLocal8Bit().constData())) {
                     err(QStringLiteral("--api-key-env: the environment variable %1 is not set")
@@ -206,6 +212,10 @@ bool parseArgs(const QStringList &args, RunArgs *out)
                 }
                 endpoint.config.apiKey = qEnvironmentVariable(value.toLocal8Bit().constData());
             }
+        } else if (a == QLatin1String("--profile")) {
+            if (!need(i, a))
+                return false;
+            out->profile = args[++i];
         } else if (a == QLatin1String("--replay")) {
             if (!need(i, a))
                 return false;
@@ -220,7 +230,13 @@ bool parseArgs(const QStringList &args, RunArgs *out)
             return false;
         }
     }
-    if (out->options.llmEndpoint && out->options.llmEndpoint->config.baseUrl.isEmpty()) {
+    if (!out->profile.isEmpty() && out->options.llmEndpoint
+        && !out->options.llmEndpoint->config.baseUrl.isEmpty()) {
+        err(QStringLiteral("flowbench run: give --profile or --endpoint, not both"));
+        return false;
+    }
+    if (out->profile.isEmpty() && out->options.llmEndpoint
+        && out->options.llmEndpoint->config.baseUrl.isEmpty()) {
         err(QStringLiteral("flowbench run: --model and --api-key-env need --endpoint URL"));
         return false;
     }
@@ -230,7 +246,7 @@ bool parseArgs(const QStringList &args, RunArgs *out)
                            "[--pin NODE_ID=JSON|@file]... [--fail NODE_ID=MESSAGE]... "
                            "[--break NODE_ID]... [--events -|FILE] [--max-steps N] "
                            "[--timeout S] [--replay RUN_ID] [--endpoint URL [--model NAME] "
-                           "[--api-key-env VAR]]"));
+                           "[--api-key-env VAR]] [--profile NAME]"));
         return false;
     }
     return true;
@@ -259,6 +275,38 @@ int runCommand(const QStringList &rawArgs)
         } else
             err(QStringLiteral("warning: the run is not recorded: %1")
                     .arg(opened.error().toString()));
+    }
+
+    if (!args.profile.isEmpty()) {
+        // A named endpoint profile; its key comes from its env var, the keychain or its file.
+        llm::ProfileStore profiles;
+        if (auto loaded = profiles.load(); !loaded) {
+            err(QStringLiteral("--profile: %1").arg(loaded.error().toString()));
+            return 2;
+        }
+        const auto profile = profiles.profile(args.profile);
+        if (!profile) {
+            err(QStringLiteral("--profile: no profile named '%1' (profiles: %2)")
+                    .arg(args.profile, profiles.profileNames().join(QStringLiteral(", "))));
+            return 2;
+        }
+        QString apiKey;
+        QEventLoop wait;
+        bool answered = false; // the callback may come before or after exec()
+        profiles.loadApiKey(args.profile, [&](Result<QString> key) {
+            answered = true;
+            if (key)
+                apiKey = *key;
+            else if (key.error().code != QLatin1String("key.notFound"))
+                err(QStringLiteral("warning: %1: no API key: %2")
+                        .arg(args.profile, key.error().message));
+            wait.quit();
+        });
+        if (!answered)
+            wait.exec();
+        args.options.llmEndpoint = profile->toEndpoint(apiKey);
+        if (!args.model.isEmpty())
+            args.options.llmEndpoint->forcedModel = args.model;
     }
 
     document::Workflow workflow;

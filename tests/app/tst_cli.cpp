@@ -1,6 +1,7 @@
 // The command line is a contract: drive the real `flowbench` binary and check exit codes,
 // output formats, and that a failed conversion writes nothing.
 #include <QDir>
+#include "llm/endpointprofile.h"
 #include "llm/simulator/simulator.h"
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void runAgainstEndpoint();
     void examplesRunAgainstSimulator();
     void knowledgeBaseAndRagExample();
+    void runWithProfile();
     void validateFixturesExitZero();
     void validateReportsProblemsWithLocations();
     void validateUnreadable_data();
@@ -540,6 +542,52 @@ void TestCli::knowledgeBaseAndRagExample()
                  .code,
              1);
     qunsetenv("FLOWBENCH_KNOWLEDGE_STORE");
+}
+
+// --profile: a saved endpoint profile whose key comes from the environment variable it names.
+void TestCli::runWithProfile()
+{
+    flowbench::llm::Simulator sim;
+    flowbench::llm::Simulator::Config config = sim.config();
+    config.apiKey = QStringLiteral("sk-profile");
+    sim.setConfig(config);
+    QVERIFY(sim.listen() != 0);
+    const QString configHome = m_dir.filePath(QStringLiteral("config"));
+    {
+        flowbench::llm::ProfileStore profiles(configHome + QStringLiteral("/Flowbench/Flowbench"));
+        QVERIFY(profiles.load());
+        flowbench::llm::EndpointProfile p = flowbench::llm::ProfileStore::defaultProfile();
+        p.name = QStringLiteral("local-sim");
+        p.builtIn = false;
+        p.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(sim.port()));
+        p.apiKeyEnv = QStringLiteral("FLOWBENCH_PROFILE_KEY");
+        QVERIFY(profiles.addProfile(p));
+    }
+    QProcess proc;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("FLOWBENCH_RUN_STORE"), g_runStore);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+    env.insert(QStringLiteral("FLOWBENCH_PROFILE_KEY"), QStringLiteral("sk-profile"));
+    proc.setProcessEnvironment(env);
+    proc.start(QStringLiteral(FLOWBENCH_BINARY),
+               {QStringLiteral("run"), fixture("basic_chatflow.yml"), QStringLiteral("--query"),
+                QStringLiteral("via profile"), QStringLiteral("--profile"),
+                QStringLiteral("local-sim")});
+    QTRY_VERIFY_WITH_TIMEOUT(proc.state() == QProcess::NotRunning, 30000);
+    QVERIFY2(proc.exitCode() == 0, proc.readAllStandardError().constData());
+    QCOMPARE(lastJson(QString::fromUtf8(proc.readAllStandardOutput()))
+                 .value(QStringLiteral("outputs"))
+                 .toObject()
+                 .value(QStringLiteral("answer"))
+                 .toString(),
+             QStringLiteral("Echo: via profile This is a simulated reply."));
+    // An unknown profile is refused with the names that exist.
+    proc.start(QStringLiteral(FLOWBENCH_BINARY),
+               {QStringLiteral("run"), fixture("basic_chatflow.yml"), QStringLiteral("--profile"),
+                QStringLiteral("nope")});
+    QTRY_VERIFY_WITH_TIMEOUT(proc.state() == QProcess::NotRunning, 30000);
+    QCOMPARE(proc.exitCode(), 2);
+    QVERIFY(proc.readAllStandardError().contains("local-sim"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
