@@ -12,7 +12,7 @@ namespace flowbench::app {
 //   flowbench simulate [...]             a vLLM-compatible simulator until SIGINT/SIGTERM: 0
 //   flowbench --version
 bool isCliCommand(const QStringList &arguments);
-int runCommand(const QStringList &args); // `flowbench run` (clirun.cpp)
+int runCommand(const QStringList &args);       // `flowbench run` (clirun.cpp)
 int knowledgeCommand(const QStringList &args); // `flowbench knowledge` (cliknowledge.cpp)
 // `flowbench simulate` (clisimulate.cpp)
 int simulateCommand(const QStringList &args);

@@ -169,7 +169,10 @@ void TestDslIo::yamlStringsSurviveEmit_data()
                           "-",
                           "end with colon:",
                           "{{#1754154032319.query#}}",
-                          "\x01control", "del\x7f", "c1 \xc2\x85\xc2\x9f", "bom \xef\xbb\xbf"}) {
+                          "\x01control",
+                          "del\x7f",
+                          "c1 \xc2\x85\xc2\x9f",
+                          "bom \xef\xbb\xbf"}) {
         QTest::newRow(s) << QString::fromUtf8(s);
     }
 }
@@ -204,7 +207,8 @@ void TestDslIo::badYaml_data()
     QTest::newRow("empty") << QByteArray("") << "yaml.empty" << 0;
     QTest::newRow("nan") << QByteArray("a:\n  b: .nan\n") << "yaml.number" << 2;
     QTest::newRow("tagged inf") << QByteArray("a: !!float -.inf\n") << "yaml.number" << 1;
-    QTest::newRow("noncharacter") << QByteArray("a:\n  b: \"x\\uFFFF\"\n") << "yaml.noncharacter" << 2;
+    QTest::newRow("noncharacter") << QByteArray("a:\n  b: \"x\\uFFFF\"\n") << "yaml.noncharacter"
+                                  << 2;
     QTest::newRow("complex key") << QByteArray("? [a, b]\n: 1\n") << "yaml.key" << 1;
 }
 
@@ -239,7 +243,8 @@ void TestDslIo::badJson_data()
         << "/a/1/k";
     QTest::newRow("invalid utf-8")
         << QByteArray("{\"a\": \"\xed\xa0\x80\"}") << "json.encoding" << QString();
-    QTest::newRow("noncharacter escape") << QByteArray("{\"a\": \"x\\ufffe\"}") << "json.noncharacter" << QString();
+    QTest::newRow("noncharacter escape")
+        << QByteArray("{\"a\": \"x\\ufffe\"}") << "json.noncharacter" << QString();
     QTest::newRow("trailing garbage") << QByteArray("{} x") << "json.syntax" << QString();
 }
 
