@@ -12,31 +12,11 @@
 namespace flowbench::nodes {
 
 using Json = nlohmann::json;
+using llmsupport::qs;
+using llmsupport::selectorOf;
+using llmsupport::str;
 
 namespace {
-
-QString qs(const std::string &s)
-{
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
-
-std::string str(const Json &object, const char *key, const std::string &fallback = {})
-{
-    if (!object.is_object())
-        return fallback;
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
-
-variables::Selector selectorOf(const Json &j)
-{
-    variables::Selector s;
-    if (j.is_array())
-        for (const Json &e : j)
-            if (e.is_string())
-                s.push_back(e.get<std::string>());
-    return s;
-}
 
 // The context variable as prompt text: strings as they are, retrieval results joined (§3 llm).
 QString contextText(const Json &value)
