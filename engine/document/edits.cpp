@@ -65,23 +65,24 @@ struct Applier
             ok = false;
             return BatchEdit{};
         }
-        if (!n->data.is_object())
-            n->data = Json::object();
+        Json &target = e.part == SetNodeDataEdit::Part::Data ? n->data : n->wrapper;
+        if (!target.is_object())
+            target = Json::object();
         try {
-            const bool existed = n->data.contains(ptr);
-            SetNodeDataEdit inverse{e.nodeId, e.pointer, {}, !existed};
+            const bool existed = target.contains(ptr);
+            SetNodeDataEdit inverse{e.nodeId, e.pointer, {}, !existed, e.part};
             if (existed)
-                inverse.value = n->data.at(ptr);
+                inverse.value = target.at(ptr);
             if (e.remove) {
                 if (existed) {
-                    Json &parent = n->data.at(ptr.parent_pointer());
+                    Json &parent = target.at(ptr.parent_pointer());
                     if (parent.is_object())
                         parent.erase(ptr.back());
                     else if (parent.is_array())
                         parent.erase(static_cast<size_t>(std::stoul(ptr.back())));
                 }
             } else {
-                n->data[ptr] = e.value;
+                target[ptr] = e.value;
             }
             return inverse;
         } catch (const std::exception &) {

@@ -28,13 +28,16 @@ struct MoveNodesEdit
 {
     QList<QPair<QString, QPointF>> positions; // node id → new position (parent-relative)
 };
-// Sets (or, with `remove`, deletes) one field of a node's data by JSON pointer ("/model/name").
+// Sets (or, with `remove`, deletes) one field of a node's data by JSON pointer ("/model/name"),
+// or of its React-Flow wrapper ("/width", "/height" of a container or sticky note).
 struct SetNodeDataEdit
 {
+    enum class Part { Data, Wrapper };
     QString nodeId;
     QString pointer;
     Json value;
     bool remove = false;
+    Part part = Part::Data;
 };
 struct AddEdgeEdit
 {
