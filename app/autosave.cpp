@@ -1,5 +1,7 @@
 #include "autosave.h"
 
+#include <QSettings>
+
 #include "document/dslio.h"
 
 #include <QCoreApplication>
@@ -37,7 +39,10 @@ Autosave::Autosave(const document::WorkflowDocument *document, QObject *parent)
     : QObject(parent)
     , m_document(document)
 {
-    m_timer.setInterval(kIntervalMs);
+    // The settings dialog's "autosave/intervalSeconds" (General page); 30 s by default.
+    const int seconds
+        = QSettings().value(QStringLiteral("autosave/intervalSeconds"), kIntervalMs / 1000).toInt();
+    m_timer.setInterval(seconds > 0 ? seconds * 1000 : kIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         if (m_changedSinceWrite || !m_written)
             saveNow();

@@ -37,15 +37,23 @@ void printUsage(QTextStream &s)
          "       flowbench run FILE [--inputs JSON|@file] [--query TEXT] [--files PATH...]\n"
          "                     [--conversation-var NAME=JSON]... [--pin NODE_ID=JSON|@file]...\n"
          "                     [--fail NODE_ID=MESSAGE]... [--break NODE_ID]... [--events -|FILE]\n"
-         "                     [--max-steps N] [--timeout S] [--replay RUN_ID]\n"
+         "                     [--metrics-out FILE] [--max-steps N] [--timeout S] [--replay "
+         "RUN_ID]\n"
          "                     [--endpoint URL [--model NAME] [--api-key-env VAR]] [--profile "
          "NAME]\n"
+         "                     [--conversation-id ID]  a chatflow turn of a stored conversation\n"
          "       flowbench simulate [--host 127.0.0.1] [--port N] [--model NAME] [--ttft-ms N]\n"
          "                          [--tokens-per-second N] [--api-key KEY]\n"
          "                                             a vLLM-compatible test server\n"
          "       flowbench knowledge list | add NAME FILE... | remove NAME\n"
          "                                             local knowledge bases for retrieval nodes\n"
-         "       flowbench --screenshot OUT.png [FILE] save a picture of the window\n"
+         "       flowbench keyframes VIDEO [--count N|auto] [--mode exact|fast] --out DIR\n"
+         "                           [--max-pixels P]  video keyframes as JPEG + JSON\n"
+         "       flowbench --screenshot OUT.png [--run [--inputs JSON] [--query TEXT]\n"
+         "                          [--grab-after MS]] [--size WxH]\n"
+         "                          [--lang zh_CN|en] [FILE]\n"
+         "                                             save a picture of the window (after a run)\n"
+         "       flowbench [--lang zh_CN|en] [FILE]    open the workbench\n"
          "       flowbench --version\n";
     s.flush();
 }
@@ -165,9 +173,10 @@ bool isCliCommand(const QStringList &arguments)
     const QString &cmd = arguments.at(1);
     return cmd == QLatin1String("validate") || cmd == QLatin1String("convert")
            || cmd == QLatin1String("run") || cmd == QLatin1String("knowledge")
-           || cmd == QLatin1String("simulate") || cmd == QLatin1String("--version")
-           || cmd == QLatin1String("-v") || cmd == QLatin1String("--help")
-           || cmd == QLatin1String("-h") || cmd == QLatin1String("help");
+           || cmd == QLatin1String("simulate") || cmd == QLatin1String("keyframes")
+           || cmd == QLatin1String("--version") || cmd == QLatin1String("-v")
+           || cmd == QLatin1String("--help") || cmd == QLatin1String("-h")
+           || cmd == QLatin1String("help");
 }
 
 int runCli(const QStringList &arguments)
@@ -189,6 +198,8 @@ int runCli(const QStringList &arguments)
         return knowledgeCommand(rest);
     if (cmd == QLatin1String("simulate"))
         return simulateCommand(rest);
+    if (cmd == QLatin1String("keyframes"))
+        return keyframesCommand(rest);
     printUsage(out());
     return cmd.startsWith(QLatin1String("-h")) || cmd == QLatin1String("help")
                    || cmd == QLatin1String("--help")

@@ -16,6 +16,8 @@ int runCommand(const QStringList &args);       // `flowbench run` (clirun.cpp)
 int knowledgeCommand(const QStringList &args); // `flowbench knowledge` (cliknowledge.cpp)
 // `flowbench simulate` (clisimulate.cpp)
 int simulateCommand(const QStringList &args);
+// `flowbench keyframes` (clikeyframes.cpp)
+int keyframesCommand(const QStringList &args);
 int runCli(const QStringList &arguments);
 
 } // namespace flowbench::app

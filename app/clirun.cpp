@@ -5,6 +5,9 @@
 #include "document/validator.h"
 #include "runtime/graphengine.h"
 #include "store/runstore.h"
+#include "metering/ledger.h"
+#include "metering/tokenmetrics.h"
+#include "llm/defaultendpoint.h"
 #include "llm/endpoint.h"
 #include "llm/endpointprofile.h"
 
@@ -16,6 +19,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMimeDatabase>
+#include <QSaveFile>
 #include <QTextStream>
 #include <QUrl>
 
@@ -34,9 +38,13 @@ struct RunArgs
     QString file;
     runtime::RunOptions options;
     QString eventsTarget; // "-" for stderr
+    QString metricsOut;   // --metrics-out FILE: the run's metrics, Prometheus text format
     QString replay;
     QString profile; // --profile NAME
     QString model;   // --model, applied after --profile too
+    // --conversation-id: a chatflow turn of a stored conversation (history, conversation
+    // variables and dialogue count come from the run store; the turn is appended after it).
+    QString conversationId;
 };
 
 void err(const QString &text)
@@ -164,6 +172,10 @@ bool parseArgs(const QStringList &args, RunArgs *out)
             if (!need(i, a))
                 return false;
             out->eventsTarget = args[++i];
+        } else if (a == QLatin1String("--metrics-out")) {
+            if (!need(i, a))
+                return false;
+            out->metricsOut = args[++i];
         } else if (a == QLatin1String("--max-steps") || a == QLatin1String("--timeout")) {
             if (!need(i, a))
                 return false;
@@ -212,6 +224,14 @@ bool parseArgs(const QStringList &args, RunArgs *out)
                 }
                 endpoint.config.apiKey = qEnvironmentVariable(value.toLocal8Bit().constData());
             }
+        } else if (a == QLatin1String("--conversation-id")) {
+            if (!need(i, a))
+                return false;
+            out->conversationId = args[++i];
+            if (out->conversationId.isEmpty()) {
+                err(QStringLiteral("--conversation-id: the id must not be empty"));
+                return false;
+            }
         } else if (a == QLatin1String("--profile")) {
             if (!need(i, a))
                 return false;
@@ -241,12 +261,13 @@ bool parseArgs(const QStringList &args, RunArgs *out)
         return false;
     }
     if (out->file.isEmpty() && out->replay.isEmpty()) {
-        err(QStringLiteral("usage: flowbench run FILE [--inputs JSON|@file] [--query TEXT] "
-                           "[--files PATH...] [--conversation-var NAME=JSON]... "
-                           "[--pin NODE_ID=JSON|@file]... [--fail NODE_ID=MESSAGE]... "
-                           "[--break NODE_ID]... [--events -|FILE] [--max-steps N] "
-                           "[--timeout S] [--replay RUN_ID] [--endpoint URL [--model NAME] "
-                           "[--api-key-env VAR]] [--profile NAME]"));
+        err(QStringLiteral(
+            "usage: flowbench run FILE [--inputs JSON|@file] [--query TEXT] "
+            "[--files PATH...] [--conversation-var NAME=JSON]... "
+            "[--pin NODE_ID=JSON|@file]... [--fail NODE_ID=MESSAGE]... "
+            "[--break NODE_ID]... [--events -|FILE] [--metrics-out FILE] [--max-steps N] "
+            "[--timeout S] [--replay RUN_ID] [--endpoint URL [--model NAME] "
+            "[--api-key-env VAR]] [--profile NAME] [--conversation-id ID]"));
         return false;
     }
     return true;
@@ -345,6 +366,35 @@ int runCommand(const QStringList &rawArgs)
         }
         workflow = std::move(loaded->workflow);
     }
+    // A turn of a stored conversation: its earlier turns, its conversation variables (flags given
+    // with --conversation-var win) and Dify's dialogue count, which includes this turn.
+    if (!args.conversationId.isEmpty()) {
+        if (workflow.mode() != document::AppMode::AdvancedChat) {
+            err(QStringLiteral("--conversation-id: %1 is not a chatflow (app mode advanced-chat)")
+                    .arg(args.file));
+            return 2;
+        }
+        if (!runStore) {
+            err(QStringLiteral("--conversation-id needs the run store; FLOWBENCH_RUN_STORE is "
+                               "'none' or cannot be opened"));
+            return 2;
+        }
+        auto conversation = runStore->loadConversation(args.conversationId);
+        if (!conversation) {
+            err(QStringLiteral("--conversation-id %1: %2")
+                    .arg(args.conversationId, conversation.error().message));
+            return 2;
+        }
+        Json variables = conversation->conversationVariables;
+        for (auto it = args.options.conversationVariables.begin();
+             it != args.options.conversationVariables.end(); ++it)
+            variables[it.key()] = it.value();
+        args.options.conversationVariables = std::move(variables);
+        args.options.conversationHistory = std::move(conversation->history);
+        args.options.conversationId = args.conversationId;
+        args.options.dialogueCount = conversation->dialogueCount + 1;
+    }
+
     int errors = 0;
     for (const document::Problem &p : document::validateWorkflow(workflow)) {
         if (!p.isError())
@@ -371,6 +421,24 @@ int runCommand(const QStringList &rawArgs)
         }
     }
 
+    // Neither --endpoint nor --profile: LLM-family nodes use the default endpoint profile; the
+    // built-in simulator profile starts an in-process simulator when none answers on its port.
+    // (Declared before the engine: the simulator must outlive the run.)
+    llm::RunEndpointProvider defaultEndpoint;
+    if (!args.options.llmEndpoint && args.replay.isEmpty()
+        && llm::RunEndpointProvider::workflowNeedsEndpoint(workflow)) {
+        llm::ProfileStore profiles;
+        if (auto loaded = profiles.load(); !loaded)
+            err(QStringLiteral("warning: %1").arg(loaded.error().toString()));
+        auto endpoint = defaultEndpoint.resolveNow(profiles);
+        if (!endpoint) {
+            err(QStringLiteral("default endpoint: %1").arg(endpoint.error().toString()));
+            return 2;
+        }
+        args.options.llmEndpoint = *endpoint;
+        err(defaultEndpoint.description());
+    }
+
     runtime::GraphEngine engine(workflow, args.options);
     if (auto ok = engine.prepare(); !ok) {
         err(QStringLiteral("%1: error: %2").arg(args.file, ok.error().message));
@@ -378,6 +446,17 @@ int runCommand(const QStringList &rawArgs)
     }
     if (runStore)
         runStore->record(&engine, workflow, args.options);
+    // Token metering: every LLM call's usage, priced (the user's price table, else the bundled
+    // one), goes to the run store and, with --metrics-out, into the run's metrics.
+    metering::Ledger ledger;
+    metering::TokenMetrics metrics;
+    ledger.setPriceTable(metering::PriceTable::userOrBundled());
+    ledger.setStore(runStore.get());
+    ledger.watch(&engine, args.options, args.profile);
+    QObject::connect(&ledger, &metering::Ledger::recorded, &metrics,
+                     &metering::TokenMetrics::addUsage);
+    QObject::connect(&ledger, &metering::Ledger::runEventSeen, &metrics,
+                     &metering::TokenMetrics::addRunEvent);
     QObject::connect(
         &engine, &runtime::GraphEngine::runEvent, &engine, [&](const runtime::RunEvent &e) {
             const std::string line
@@ -422,6 +501,14 @@ int runCommand(const QStringList &rawArgs)
 
     if (runStore)
         runStore->flush();
+    if (!args.metricsOut.isEmpty()) {
+        // Atomic: a scraper or a CI step never reads half a file.
+        QSaveFile out(args.metricsOut);
+        const QByteArray text = metrics.render();
+        if (!out.open(QIODevice::WriteOnly) || out.write(text) != text.size() || !out.commit())
+            err(QStringLiteral("--metrics-out: cannot write %1: %2")
+                    .arg(args.metricsOut, out.errorString()));
+    }
     const runtime::RunStatus status = engine.status();
     Json result{{"status", runtime::runStatusName(status).toStdString()},
                 {"outputs", engine.outputs()},
@@ -430,6 +517,26 @@ int runCommand(const QStringList &rawArgs)
                 {"elapsed_ms", engine.elapsedMs()},
                 {"total_tokens", engine.totalTokens()},
                 {"run_id", engine.runId().toStdString()}};
+    if (!args.conversationId.isEmpty()) {
+        result["conversation_id"] = args.conversationId.toStdString();
+        result["dialogue_count"] = args.options.dialogueCount;
+        // Only a successful turn becomes part of the conversation.
+        if (status == runtime::RunStatus::Succeeded
+            || status == runtime::RunStatus::PartialSucceeded) {
+            const Json outputs = engine.outputs();
+            const auto answer = outputs.find("answer");
+            const Json *conversation = engine.pool().scope("conversation");
+            auto saved = runStore->appendTurn(
+                args.conversationId, engine.runId(), args.options.query,
+                answer != outputs.end() && answer->is_string()
+                    ? QString::fromStdString(answer->get<std::string>())
+                    : QString(),
+                conversation && conversation->is_object() ? *conversation : Json::object());
+            if (!saved)
+                err(QStringLiteral("warning: the turn was not saved to conversation %1: %2")
+                        .arg(args.conversationId, saved.error().message));
+        }
+    }
     std::printf("%s\n", result.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
     std::fflush(stdout);
     return status == runtime::RunStatus::Succeeded || status == runtime::RunStatus::PartialSucceeded

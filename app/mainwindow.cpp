@@ -1,13 +1,25 @@
 #include "mainwindow.h"
 
 #include "autosave.h"
+#include "runcontroller.h"
 #include "undocommands.h"
 
 #include "document/dslio.h"
 #include "document/workflowdocument.h"
 #include "nodes/registry.h"
+#include "document/graphedits.h"
+#include "eventspanel.h"
+#include "inspectorpanel.h"
+#include "runhistorypanel.h"
+#include "runinputsdialog.h"
+#include "settingsdialog.h"
+#include "llm/endpointprofile.h"
+#include "store/runstore.h"
+#include "variablespanel.h"
+#include "nodepalette.h"
 #include "outlinepanel.h"
 #include "problemspanel.h"
+#include "runoverlay.h"
 #include "workflowscene.h"
 #include "workflowview.h"
 
@@ -136,6 +148,8 @@ MainWindow::MainWindow(QWidget *parent)
     setCentralWidget(m_view);
 
     m_autosave = new Autosave(m_document, this);
+    m_run = new RunController(m_document, this);
+    m_overlay = new canvas::RunOverlay(m_scene, m_sink.get(), this);
 
     createActions();
     createDocks();
@@ -145,6 +159,24 @@ MainWindow::MainWindow(QWidget *parent)
     m_statusLabel->setObjectName(QStringLiteral("status.summary"));
     m_statusLabel->setContentsMargins(6, 0, 6, 0);
     statusBar()->addPermanentWidget(m_statusLabel);
+    m_runStatusLabel = new QLabel(this);
+    m_runStatusLabel->setObjectName(QStringLiteral("status.run"));
+    m_runStatusLabel->setContentsMargins(6, 0, 6, 0);
+    statusBar()->addWidget(m_runStatusLabel);
+
+    connect(m_run, &RunController::runEvent, this, &MainWindow::onRunEvent);
+    connect(m_run, &RunController::runEvent, m_overlay, &canvas::RunOverlay::applyEvent);
+    connect(m_run, &RunController::runStarted, m_overlay, [this] { m_overlay->clearRun(); });
+    connect(m_problems, &panels::ProblemsPanel::problemsChanged, m_overlay,
+            [this] { m_overlay->setProblems(m_problems->problems()); });
+    connect(m_document, &document::WorkflowDocument::resetDone, m_overlay,
+            [this] { m_overlay->clearRun(); });
+    connect(m_scene, &canvas::WorkflowScene::editRefused, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 5000); });
+    connect(m_scene, &canvas::WorkflowScene::connectionHint, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 3000); });
+    connect(m_run, &RunController::stateChanged, this, &MainWindow::updateRunActions);
+    updateRunActions();
 
     connect(m_undoStack, &QUndoStack::cleanChanged, this, &MainWindow::updateModified);
     connect(m_document, &document::WorkflowDocument::changed, this, &MainWindow::updateStatus);
@@ -155,8 +187,16 @@ MainWindow::MainWindow(QWidget *parent)
             [this](const QString &id) { selectAndShow(id, true); });
     connect(m_outline, &panels::OutlinePanel::nodeSelected, this,
             [this](const QString &id) { selectAndShow(id, false); });
-    connect(m_scene, &QGraphicsScene::selectionChanged, m_outline,
-            [this] { m_outline->setSelectedNodes(m_scene->selectedNodeIds()); });
+    connect(m_scene, &QGraphicsScene::selectionChanged, m_outline, [this] {
+        const QStringList ids = m_scene->selectedNodeIds();
+        m_outline->setSelectedNodes(ids);
+        // One node: its form; none or several: the workflow summary.
+        m_inspector->showNode(ids.size() == 1 ? ids.first() : QString());
+    });
+    connect(m_scene, &canvas::WorkflowScene::nodeActivated, this, [this] {
+        m_inspectorDock->show();
+        m_inspectorDock->raise();
+    });
 
     resize(1280, 800);
     readSettings();
@@ -165,7 +205,11 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
-    // The scene observes the document and the sink; take it down first.
+    // Panels, the overlay and the scene observe the document (a child created first, so
+    // destroyed first by ~QObject): take them down while it still exists.
+    qDeleteAll(findChildren<QDockWidget *>(Qt::FindDirectChildrenOnly));
+    delete m_overlay;
+    m_overlay = nullptr;
     delete m_view;
     m_view = nullptr;
     delete m_scene;
@@ -226,6 +270,37 @@ void MainWindow::createActions()
     m_redoAction->setIcon(st->standardIcon(QStyle::SP_ArrowForward));
     m_redoAction->setIconText(tr("Redo"));
 
+    // Debug: F5 runs, or continues a paused run, as in Qt Creator and Visual Studio.
+    m_runAction = new QAction(st->standardIcon(QStyle::SP_MediaPlay), tr("&Run"), this);
+    m_runAction->setObjectName(QStringLiteral("action.run"));
+    m_runAction->setShortcut(Qt::Key_F5);
+    m_runAction->setStatusTip(tr("Run the workflow (F5); continue a paused run"));
+    connect(m_runAction, &QAction::triggered, this, [this] {
+        if (m_run->status() == runtime::RunStatus::Paused)
+            m_run->resume();
+        else
+            startRun();
+    });
+    m_pauseAction = new QAction(st->standardIcon(QStyle::SP_MediaPause), tr("&Pause"), this);
+    m_pauseAction->setObjectName(QStringLiteral("action.pause"));
+    m_pauseAction->setStatusTip(tr("Pause before the next node starts"));
+    connect(m_pauseAction, &QAction::triggered, m_run, &RunController::pause);
+    m_stepAction = new QAction(st->standardIcon(QStyle::SP_MediaSkipForward), tr("&Step"), this);
+    m_stepAction->setObjectName(QStringLiteral("action.step"));
+    m_stepAction->setShortcut(Qt::Key_F10);
+    m_stepAction->setStatusTip(tr("Run one node, then pause again (F10)"));
+    connect(m_stepAction, &QAction::triggered, m_run, &RunController::step);
+    m_stopAction = new QAction(st->standardIcon(QStyle::SP_MediaStop), tr("S&top"), this);
+    m_stopAction->setObjectName(QStringLiteral("action.stop"));
+    m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    connect(m_stopAction, &QAction::triggered, m_run, &RunController::stop);
+    m_breakpointAction = new QAction(tr("Toggle &Breakpoint"), this);
+    m_breakpointAction->setObjectName(QStringLiteral("action.toggleBreakpoint"));
+    m_breakpointAction->setShortcut(Qt::Key_F9);
+    m_breakpointAction->setStatusTip(tr("Pause runs before the selected node starts (F9)"));
+    connect(m_breakpointAction, &QAction::triggered, this,
+            &MainWindow::toggleBreakpointOnSelection);
+
     m_aboutAction = new QAction(tr("&About Flowbench"), this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::about);
@@ -245,8 +320,72 @@ void MainWindow::createDocks()
     m_outlineDock->setWidget(m_outline);
     addDockWidget(Qt::RightDockWidgetArea, m_outlineDock);
 
-    resizeDocks({m_problemsDock}, {150}, Qt::Vertical);
-    resizeDocks({m_outlineDock}, {280}, Qt::Horizontal);
+    m_palette = new canvas::NodePalette(this);
+    m_paletteDock = new QDockWidget(tr("Nodes"), this);
+    m_paletteDock->setObjectName(QStringLiteral("dock.palette"));
+    m_paletteDock->setWidget(m_palette);
+    addDockWidget(Qt::LeftDockWidgetArea, m_paletteDock);
+    // Double-click (or Enter) on a palette entry adds the node in the middle of the view.
+    connect(m_palette, &canvas::NodePalette::kindActivated, this, [this](const QString &kind) {
+        const QPointF centre = m_view->mapToScene(m_view->viewport()->rect().center());
+        m_scene->addNodeAt(kind, centre);
+        m_view->setFocus();
+    });
+
+    m_inspector = new panels::InspectorPanel(m_document, m_sink.get(), this);
+    m_inspectorDock = new QDockWidget(tr("Inspector"), this);
+    m_inspectorDock->setObjectName(QStringLiteral("dock.inspector"));
+    m_inspectorDock->setWidget(m_inspector);
+    addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
+    tabifyDockWidget(m_inspectorDock, m_outlineDock);
+    m_inspectorDock->raise();
+
+    // The run's docks sit beside Problems at the bottom.
+    m_events = new panels::EventsPanel(m_run, this);
+    m_eventsDock = new QDockWidget(tr("Events"), this);
+    m_eventsDock->setObjectName(QStringLiteral("dock.events"));
+    m_eventsDock->setWidget(m_events);
+    addDockWidget(Qt::BottomDockWidgetArea, m_eventsDock);
+    m_variables = new panels::VariablesPanel(m_run, this);
+    m_variablesDock = new QDockWidget(tr("Variables"), this);
+    m_variablesDock->setObjectName(QStringLiteral("dock.variables"));
+    m_variablesDock->setWidget(m_variables);
+    addDockWidget(Qt::BottomDockWidgetArea, m_variablesDock);
+    m_history = new panels::RunHistoryPanel(m_run->runStore(), this);
+    m_historyDock = new QDockWidget(tr("Run History"), this);
+    m_historyDock->setObjectName(QStringLiteral("dock.runHistory"));
+    m_historyDock->setWidget(m_history);
+    addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
+    tabifyDockWidget(m_problemsDock, m_eventsDock);
+    tabifyDockWidget(m_eventsDock, m_variablesDock);
+    tabifyDockWidget(m_variablesDock, m_historyDock);
+    connect(m_history, &panels::RunHistoryPanel::runOpened, this,
+            [this](const QString &, const QList<runtime::RunEvent> &events) {
+                showRecordedRun(events);
+            });
+    connect(m_history, &panels::RunHistoryPanel::replayRequested, this, [this](const QString &id) {
+        store::RunStore *runs = m_run->runStore();
+        const auto recorded = runs ? runs->loadRun(id) : Result<store::RecordedRun>();
+        if (!runs || !recorded) {
+            QMessageBox::warning(this, tr("Cannot replay"),
+                                 recorded ? tr("Runs are not recorded.")
+                                          : recorded.error().message);
+            return;
+        }
+        // Every I/O node is served from the recording: an offline, repeatable run.
+        if (!m_run->start(store::replayOptions(*recorded)))
+            QMessageBox::warning(this, tr("Cannot replay"), m_run->lastError());
+    });
+    const auto keyHistory = [this] { m_history->setWorkflowKey(m_document->workflow().name()); };
+    connect(m_document, &document::WorkflowDocument::resetDone, m_history, keyHistory);
+    connect(m_document, &document::WorkflowDocument::appInfoChanged, m_history, keyHistory);
+    m_problemsDock->raise();
+    connect(m_events, &panels::EventsPanel::nodeActivated, this,
+            [this](const QString &id) { selectAndShow(id, true); });
+
+    resizeDocks({m_paletteDock}, {220}, Qt::Horizontal);
+    resizeDocks({m_problemsDock}, {220}, Qt::Vertical);
+    resizeDocks({m_inspectorDock}, {380}, Qt::Horizontal);
 }
 
 void MainWindow::createMenus()
@@ -272,12 +411,34 @@ void MainWindow::createMenus()
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(m_undoAction);
     edit->addAction(m_redoAction);
+    edit->addSeparator();
+    createEditActions(edit);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_paletteDock->toggleViewAction());
+    view->addAction(m_inspectorDock->toggleViewAction());
     view->addAction(m_outlineDock->toggleViewAction());
     view->addAction(m_problemsDock->toggleViewAction());
+    view->addAction(m_eventsDock->toggleViewAction());
+    view->addAction(m_variablesDock->toggleViewAction());
+    view->addAction(m_historyDock->toggleViewAction());
     view->addSeparator();
+    view->addAction(m_view->zoomInAction());
+    view->addAction(m_view->zoomOutAction());
+    view->addAction(m_view->resetZoomAction());
     view->addAction(m_view->fitAllAction());
+    view->addAction(m_view->fitSelectionAction());
+    view->addSeparator();
+    view->addAction(m_view->minimapAction());
+    view->addAction(m_view->findAction());
+
+    QMenu *debug = menuBar()->addMenu(tr("&Debug"));
+    debug->addAction(m_runAction);
+    debug->addAction(m_pauseAction);
+    debug->addAction(m_stepAction);
+    debug->addAction(m_stopAction);
+    debug->addSeparator();
+    debug->addAction(m_breakpointAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -295,6 +456,11 @@ void MainWindow::createMenus()
     toolbar->addAction(m_redoAction);
     toolbar->addSeparator();
     toolbar->addAction(m_view->fitAllAction());
+    toolbar->addSeparator();
+    toolbar->addAction(m_runAction);
+    toolbar->addAction(m_pauseAction);
+    toolbar->addAction(m_stepAction);
+    toolbar->addAction(m_stopAction);
     view->insertAction(m_view->fitAllAction(), toolbar->toggleViewAction());
 }
 
@@ -705,6 +871,184 @@ void MainWindow::about()
                           "<p>Built with Qt %2, running on Qt %3.</p>")
                            .arg(QStringLiteral(FLOWBENCH_VERSION), QStringLiteral(QT_VERSION_STR),
                                 QString::fromLatin1(qVersion())));
+}
+
+// ---- editing ---------------------------------------------------------------------------------
+
+void MainWindow::createEditActions(QMenu *edit)
+{
+    using document::Alignment;
+    const auto add = [this, edit](const QString &text, const QKeySequence &shortcut,
+                                  const QString &name, auto slot) {
+        auto *action = new QAction(text, this);
+        action->setObjectName(name);
+        action->setShortcut(shortcut);
+        // The canvas's shortcuts must not steal keys from text fields in docks.
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_view->addAction(action);
+        connect(action, &QAction::triggered, this, slot);
+        edit->addAction(action);
+        return action;
+    };
+    add(tr("Cu&t"), QKeySequence::Cut, QStringLiteral("action.cut"),
+        [this] { m_scene->cutSelection(); });
+    add(tr("&Copy"), QKeySequence::Copy, QStringLiteral("action.copy"),
+        [this] { m_scene->copySelection(); });
+    add(tr("&Paste"), QKeySequence::Paste, QStringLiteral("action.paste"),
+        [this] { m_scene->paste(); });
+    add(tr("D&uplicate"), QKeySequence(Qt::CTRL | Qt::Key_D), QStringLiteral("action.duplicate"),
+        [this] { m_scene->duplicateSelection(); });
+    add(tr("&Delete"), QKeySequence::Delete, QStringLiteral("action.delete"),
+        [this] { m_scene->deleteSelection(); });
+    edit->addSeparator();
+    add(tr("Select &All"), QKeySequence::SelectAll, QStringLiteral("action.selectAll"),
+        [this] { m_scene->selectAll(); });
+    edit->addSeparator();
+
+    QMenu *align = edit->addMenu(tr("A&lign"));
+    const struct
+    {
+        QString text;
+        Alignment alignment;
+    } alignments[] = {
+        {tr("&Left Edges"), Alignment::Left},
+        {tr("&Horizontal Centres"), Alignment::HorizontalCenter},
+        {tr("&Right Edges"), Alignment::Right},
+        {tr("&Top Edges"), Alignment::Top},
+        {tr("&Vertical Centres"), Alignment::VerticalCenter},
+        {tr("&Bottom Edges"), Alignment::Bottom},
+    };
+    for (const auto &a : alignments) {
+        const Alignment alignment = a.alignment;
+        connect(align->addAction(a.text), &QAction::triggered, this,
+                [this, alignment] { m_scene->alignSelection(alignment); });
+    }
+    QMenu *distribute = edit->addMenu(tr("Dis&tribute"));
+    connect(distribute->addAction(tr("&Horizontally")), &QAction::triggered, this,
+            [this] { m_scene->distributeSelection(Qt::Horizontal); });
+    connect(distribute->addAction(tr("&Vertically")), &QAction::triggered, this,
+            [this] { m_scene->distributeSelection(Qt::Vertical); });
+    add(tr("Auto &Layout"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L),
+        QStringLiteral("action.autoLayout"), [this] { m_scene->autoLayout(false); });
+    add(tr("Lay Out &Selection"), QKeySequence(), QStringLiteral("action.layoutSelection"),
+        [this] { m_scene->autoLayout(true); });
+    edit->addSeparator();
+    auto *workflowSettings = edit->addAction(tr("&Workflow Settings…"));
+    workflowSettings->setObjectName(QStringLiteral("action.workflowSettings"));
+    connect(workflowSettings, &QAction::triggered, m_inspector,
+            &panels::InspectorPanel::openWorkflowSettings);
+    auto *settings = edit->addAction(tr("Se&ttings…"));
+    settings->setObjectName(QStringLiteral("action.settings"));
+    settings->setMenuRole(QAction::PreferencesRole);
+    settings->setShortcut(QKeySequence::Preferences);
+    connect(settings, &QAction::triggered, this, &MainWindow::openSettings);
+}
+
+void MainWindow::toggleBreakpointOnSelection()
+{
+    const QStringList ids = m_scene->selectedNodeIds();
+    if (ids.isEmpty()) {
+        statusBar()->showMessage(tr("Select a node to set a breakpoint on it."), 4000);
+        return;
+    }
+    m_overlay->toggleSelectedBreakpoints(); // one undo step for all of them
+}
+
+// ---- runs ------------------------------------------------------------------------------------
+
+void MainWindow::startRun()
+{
+    runtime::RunOptions options;
+    // Ask for the start node's inputs (remembered per workflow); nothing to ask, no dialog.
+    panels::RunInputsDialog inputs(m_document->workflow(), this);
+    if (inputs.hasFields()) {
+        if (inputs.exec() != QDialog::Accepted)
+            return;
+        inputs.runInputs().applyTo(options);
+    }
+    if (!m_run->start(std::move(options))) {
+        QMessageBox::warning(this, tr("Cannot run"), m_run->lastError());
+        return;
+    }
+}
+
+void MainWindow::showRecordedRun(const QList<runtime::RunEvent> &events)
+{
+    if (m_run->isActive()) {
+        statusBar()->showMessage(tr("Stop the current run to look at a recorded one."), 5000);
+        return;
+    }
+    m_overlay->clearRun();
+    for (const runtime::RunEvent &event : events)
+        m_overlay->applyEvent(event);
+    statusBar()->showMessage(
+        tr("Showing a recorded run (%n event(s))", nullptr, int(events.size())), 5000);
+}
+
+void MainWindow::openSettings()
+{
+    llm::ProfileStore profiles;
+    if (auto loaded = profiles.load(); !loaded) {
+        QMessageBox::warning(this, tr("Settings"), loaded.error().message);
+        return;
+    }
+    panels::SettingsDialog dialog(&profiles, this);
+    dialog.exec();
+}
+
+void MainWindow::updateRunActions()
+{
+    const runtime::RunStatus status = m_run->status();
+    const bool paused = status == runtime::RunStatus::Paused;
+    const bool running = status == runtime::RunStatus::Running;
+    m_runAction->setText(paused ? tr("&Continue") : tr("&Run"));
+    m_runAction->setIconText(paused ? tr("Continue") : tr("Run"));
+    m_runAction->setEnabled(!running);
+    m_pauseAction->setEnabled(running);
+    m_stepAction->setEnabled(paused);
+    m_stopAction->setEnabled(running || paused);
+}
+
+void MainWindow::onRunEvent(const runtime::RunEvent &event)
+{
+    using Type = runtime::RunEvent::Type;
+    switch (event.type) {
+    case Type::RunStarted:
+        m_eventsDock->raise();
+        m_runNodesFinished = 0;
+        m_runStatusLabel->setText(tr("Running…"));
+        break;
+    case Type::NodeSucceeded:
+    case Type::NodeFailed:
+    case Type::NodeException:
+        ++m_runNodesFinished;
+        if (m_run->status() == runtime::RunStatus::Running)
+            m_runStatusLabel->setText(
+                tr("Running: %n node(s) finished", nullptr, m_runNodesFinished));
+        break;
+    case Type::RunPaused:
+        m_variablesDock->raise(); // what a person looks at when a breakpoint hits
+        m_runStatusLabel->setText(
+            tr("Paused before %1").arg(event.nodeTitle.isEmpty() ? event.nodeId : event.nodeTitle));
+        break;
+    case Type::RunResumed:
+        m_runStatusLabel->setText(tr("Running…"));
+        break;
+    case Type::RunSucceeded:
+    case Type::RunPartialSucceeded:
+        m_runStatusLabel->setText(
+            tr("Run succeeded in %1 s")
+                .arg(QLocale().toString(double(event.elapsedMs) / 1000.0, 'f', 2)));
+        break;
+    case Type::RunFailed:
+        m_runStatusLabel->setText(tr("Run failed: %1").arg(event.error));
+        break;
+    case Type::RunStopped:
+        m_runStatusLabel->setText(tr("Run stopped"));
+        break;
+    default:
+        break;
+    }
 }
 
 } // namespace flowbench::app

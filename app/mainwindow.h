@@ -7,6 +7,7 @@
 
 #include "document/dslio.h"
 #include "document/workflow.h"
+#include "runtime/runevent.h"
 
 class QAction;
 class QDockWidget;
@@ -18,10 +19,16 @@ namespace flowbench::document {
 class WorkflowDocument;
 }
 namespace flowbench::canvas {
+class NodePalette;
+class RunOverlay;
 class WorkflowScene;
 class WorkflowView;
 } // namespace flowbench::canvas
 namespace flowbench::panels {
+class EventsPanel;
+class RunHistoryPanel;
+class InspectorPanel;
+class VariablesPanel;
 class OutlinePanel;
 class ProblemsPanel;
 } // namespace flowbench::panels
@@ -29,6 +36,7 @@ class ProblemsPanel;
 namespace flowbench::app {
 
 class Autosave;
+class RunController;
 class UndoEditSink;
 
 // The workbench window: the canvas in the middle, the Problems dock ("dock.problems") at the
@@ -71,7 +79,15 @@ public:
     [[nodiscard]] canvas::WorkflowView *view() const { return m_view; }
     [[nodiscard]] panels::ProblemsPanel *problemsPanel() const { return m_problems; }
     [[nodiscard]] panels::OutlinePanel *outlinePanel() const { return m_outline; }
+    [[nodiscard]] panels::InspectorPanel *inspector() const { return m_inspector; }
+    [[nodiscard]] panels::EventsPanel *eventsPanel() const { return m_events; }
+    [[nodiscard]] panels::RunHistoryPanel *runHistoryPanel() const { return m_history; }
+    [[nodiscard]] panels::VariablesPanel *variablesPanel() const { return m_variables; }
     [[nodiscard]] Autosave *autosave() const { return m_autosave; }
+    [[nodiscard]] RunController *runController() const { return m_run; }
+    [[nodiscard]] canvas::RunOverlay *runOverlay() const { return m_overlay; }
+    [[nodiscard]] canvas::NodePalette *palette() const { return m_palette; }
+    [[nodiscard]] QAction *runAction() const { return m_runAction; }
     [[nodiscard]] QAction *undoAction() const { return m_undoAction; }
     [[nodiscard]] QAction *redoAction() const { return m_redoAction; }
     [[nodiscard]] QString filePath() const { return m_filePath; }
@@ -83,7 +99,7 @@ public:
     static document::Workflow makeNewWorkflow(bool chatflow);
 
     static constexpr int kMaxRecentFiles = 10;
-    static constexpr int kStateVersion = 1;
+    static constexpr int kStateVersion = 3; // 3: palette, inspector, events, variables
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -102,6 +118,14 @@ private:
     void importDsl();
     void exportFor(document::FileFormat format);
     void about();
+
+    void createEditActions(QMenu *edit);
+    void toggleBreakpointOnSelection();
+    void startRun();
+    void showRecordedRun(const QList<runtime::RunEvent> &events);
+    void openSettings();
+    void updateRunActions();
+    void onRunEvent(const runtime::RunEvent &event);
 
     bool loadFile(const QString &path, bool keepPath);
     void setDocument(document::Workflow workflow, const QString &path, bool modified);
@@ -123,8 +147,22 @@ private:
     panels::OutlinePanel *m_outline = nullptr;
     QDockWidget *m_problemsDock = nullptr;
     QDockWidget *m_outlineDock = nullptr;
+    QDockWidget *m_paletteDock = nullptr;
+    QDockWidget *m_inspectorDock = nullptr;
+    panels::InspectorPanel *m_inspector = nullptr;
+    QDockWidget *m_eventsDock = nullptr;
+    panels::EventsPanel *m_events = nullptr;
+    QDockWidget *m_variablesDock = nullptr;
+    panels::VariablesPanel *m_variables = nullptr;
+    QDockWidget *m_historyDock = nullptr;
+    panels::RunHistoryPanel *m_history = nullptr;
+    canvas::NodePalette *m_palette = nullptr;
+    canvas::RunOverlay *m_overlay = nullptr;
     Autosave *m_autosave = nullptr;
     QLabel *m_statusLabel = nullptr;
+    QLabel *m_runStatusLabel = nullptr;
+    RunController *m_run = nullptr;
+    int m_runNodesFinished = 0;
 
     QString m_filePath;
     bool m_recovered = false; // modified regardless of the undo stack until saved
@@ -141,6 +179,11 @@ private:
     QAction *m_undoAction = nullptr;
     QAction *m_redoAction = nullptr;
     QAction *m_aboutAction = nullptr;
+    QAction *m_runAction = nullptr; // Run, or Continue while paused (F5)
+    QAction *m_pauseAction = nullptr;
+    QAction *m_stepAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    QAction *m_breakpointAction = nullptr;
     QMenu *m_recentMenu = nullptr;
 };
 

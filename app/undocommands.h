@@ -5,6 +5,7 @@
 
 #include "document/edits.h"
 #include "document/workflowdocument.h"
+#include "document/editsink.h"
 #include "editsink.h"
 
 class QUndoStack;
@@ -44,7 +45,8 @@ private:
 };
 
 // The canvas' EditSink: every edit becomes an EditCommand pushed on the stack.
-class UndoEditSink : public canvas::EditSink
+// The window's one edit path: canvas gestures and panel forms both end here, as undo commands.
+class UndoEditSink : public canvas::EditSink, public document::EditSink
 {
 public:
     UndoEditSink(document::WorkflowDocument *document, QUndoStack *stack);

@@ -1,8 +1,13 @@
 #include "canvasstyle.h"
 
 #include <QHash>
+#include <QImage>
+#include <QPaintDevice>
+#include <QPainter>
+#include <QPolygonF>
 #include <QSvgRenderer>
 
+#include <cmath>
 #include <memory>
 
 namespace flowbench::canvas::style {
@@ -43,6 +48,14 @@ QColor port()
 {
     return QColor(0x29, 0x70, 0xff);
 }
+QColor validTarget()
+{
+    return QColor(0x17, 0xb2, 0x6a);
+}
+QColor invalidTarget()
+{
+    return QColor(0xf0, 0x44, 0x38);
+}
 
 NoteTheme noteTheme(const QString &name)
 {
@@ -79,6 +92,166 @@ QSvgRenderer *iconRenderer(const QString &path)
         it = cache.insert(path, renderer->isValid() ? renderer : nullptr);
     }
     return it.value().get();
+}
+
+QPixmap iconPixmap(const QString &path, int pixels)
+{
+    // (path, size) → pixmap. Sizes follow the zoom; a few hundred entries of at most 128 px
+    // are a few megabytes, and the whole cache is dropped past that (zooming refills it).
+    static QHash<std::pair<QString, int>, QPixmap> cache;
+    const std::pair<QString, int> key(path, pixels);
+    if (const auto it = cache.constFind(key); it != cache.cend())
+        return it.value();
+    QSvgRenderer *renderer = iconRenderer(path);
+    if (!renderer || pixels <= 0)
+        return {};
+    QPixmap pixmap(pixels, pixels);
+    pixmap.fill(Qt::transparent);
+    {
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        renderer->render(&painter, QRectF(0, 0, pixels, pixels));
+    }
+    if (cache.size() >= 400)
+        cache.clear();
+    cache.insert(key, pixmap);
+    return pixmap;
+}
+
+QColor iconColor(const QString &path)
+{
+    static QHash<QString, QColor> cache;
+    if (const auto it = cache.constFind(path); it != cache.cend())
+        return it.value();
+    const QImage image = iconPixmap(path, 16).toImage().convertToFormat(QImage::Format_ARGB32);
+    double r = 0, g = 0, b = 0, weight = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            const double a = c.alphaF();
+            r += c.redF() * a;
+            g += c.greenF() * a;
+            b += c.blueF() * a;
+            weight += a;
+        }
+    }
+    const QColor color
+        = weight > 0 ? QColor::fromRgbF(float(r / weight), float(g / weight), float(b / weight))
+                     : subtitleText();
+    cache.insert(path, color);
+    return color;
+}
+
+void drawIcon(QPainter *painter, const QString &path, const QRectF &rect)
+{
+    const QTransform &t = painter->worldTransform();
+    const double dpr = painter->device() ? painter->device()->devicePixelRatio() : 1.0;
+    const double scale = std::sqrt(t.m11() * t.m11() + t.m12() * t.m12()) * dpr;
+    const int pixels = int(std::ceil(rect.width() * scale - 0.01));
+    if (t.isRotating() || pixels > 128) {
+        // Rare (zoomed far in): the pixmap would be large and used by a handful of nodes.
+        if (QSvgRenderer *renderer = iconRenderer(path)) {
+            renderer->render(painter, rect);
+            return;
+        }
+    } else if (const QPixmap pixmap = iconPixmap(path, pixels); !pixmap.isNull()) {
+        painter->drawPixmap(rect, pixmap, QRectF(pixmap.rect()));
+        return;
+    }
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(subtitleText());
+    painter->drawRoundedRect(rect, 6, 6);
+}
+
+namespace {
+
+double gridStep(double zoom)
+{
+    double step = 20;
+    while (step * zoom < 10)
+        step *= 2;
+    return step;
+}
+
+// The dots as the view drew them before the cache: cosmetic 1.6 px round points.
+void paintDots(QPainter *painter, const QRectF &rect, double step)
+{
+    const double left = std::floor(rect.left() / step) * step;
+    const double top = std::floor(rect.top() / step) * step;
+    QPolygonF dots;
+    dots.reserve(int((rect.width() / step + 2) * (rect.height() / step + 2)));
+    for (double x = left; x <= rect.right(); x += step) {
+        for (double y = top; y <= rect.bottom(); y += step)
+            dots.append(QPointF(x, y));
+    }
+    QPen pen(gridDot(), 1.6);
+    pen.setCosmetic(true);
+    pen.setCapStyle(Qt::RoundCap);
+    painter->setPen(pen);
+    painter->drawPoints(dots);
+}
+
+} // namespace
+
+void drawDotGrid(QPainter *painter, const QRectF &rect, double zoom)
+{
+    const QTransform world = painter->worldTransform();
+    const QPaintDevice *device = painter->device();
+    const double step = gridStep(zoom);
+    const double period = step * world.m11(); // device-independent pixels between dots
+    if (!device || world.type() > QTransform::TxScale || period < 1
+        || std::abs(world.m11() - world.m22()) > 1e-9) {
+        painter->fillRect(rect, background());
+        paintDots(painter, rect, step);
+        return;
+    }
+    // Dots sit at phase + n * period (device pixels). The cached image holds the dots for the
+    // viewport and a margin, for one fractional phase; scrolling by whole pixels (all a view
+    // does) keeps the fraction, so only a zoom or a resize renders it again.
+    const double phaseX = world.dx() - std::floor(world.dx() / period) * period;
+    const double phaseY = world.dy() - std::floor(world.dy() / period) * period;
+    const double intX = std::floor(phaseX);
+    const double intY = std::floor(phaseY);
+    const double fracX = std::round((phaseX - intX) * 16) / 16;
+    const double fracY = std::round((phaseY - intY) * 16) / 16;
+    const int margin = int(std::ceil(period)) + 1;
+    const QSize size(device->width() + 2 * margin + 2, device->height() + 2 * margin + 2);
+    const double dpr = device->devicePixelRatio();
+
+    struct Cached
+    {
+        double period = 0, fracX = -1, fracY = -1, dpr = 0;
+        QSize size;
+        QPixmap pixmap;
+    };
+    static Cached cached;
+    if (cached.period != period || cached.fracX != fracX || cached.fracY != fracY
+        || cached.dpr != dpr || cached.size != size) {
+        cached = Cached{period, fracX, fracY, dpr, size, QPixmap(size * dpr)};
+        cached.pixmap.setDevicePixelRatio(dpr);
+        cached.pixmap.fill(background());
+        QPainter p(&cached.pixmap);
+        p.setRenderHint(QPainter::Antialiasing, painter->testRenderHint(QPainter::Antialiasing));
+        // In the image, the dot of index n is at margin + frac + n * period.
+        p.translate(margin + fracX, margin + fracY);
+        p.scale(period / step, period / step);
+        paintDots(&p,
+                  QRectF(-step, -step, (size.width() / period + 2) * step,
+                         (size.height() / period + 2) * step),
+                  step);
+    }
+    // The image's origin on the device: its dot 0 lands on a dot of the grid.
+    const QPointF origin(intX - margin, intY - margin);
+    const QRectF target
+        = world.mapRect(rect).intersected(QRectF(0, 0, device->width(), device->height()));
+    if (target.isEmpty())
+        return;
+    const QRectF aligned = QRectF(target.toAlignedRect());
+    painter->save();
+    painter->resetTransform();
+    painter->drawPixmap(aligned, cached.pixmap,
+                        QRectF((aligned.topLeft() - origin) * dpr, aligned.size() * dpr));
+    painter->restore();
 }
 
 } // namespace flowbench::canvas::style

@@ -25,6 +25,12 @@ public:
 
     // `danglingHandle`: the source node has no port for sourceHandle (drawn dashed).
     void setEndPoints(QPointF from, QPointF to, bool danglingHandle);
+    [[nodiscard]] QPointF sourcePoint() const { return m_from; }
+    [[nodiscard]] QPointF targetPoint() const { return m_to; }
+
+    // The curve every edge (and the rubber edge of a connection drag) follows: horizontal
+    // tangents at both ends, as React Flow's bezier edges.
+    static QPainterPath curve(QPointF from, QPointF to);
 
     [[nodiscard]] QPainterPath shape() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
@@ -38,6 +44,10 @@ private:
     QString m_source;
     QString m_target;
     QString m_sourceHandle;
+    QPointF m_from;
+    QPointF m_to;
+    QPainterPath m_shape; // the hover/click stroke, computed once per geometry change
+    QPainterPath m_line;  // the drawn 2 px stroke (round caps), made lazily by paint()
     bool m_dangling = false;
     bool m_hovered = false;
 };

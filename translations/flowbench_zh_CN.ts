@@ -2896,6 +2896,14 @@
 <context>
     <name>flowbench::store::RunStore</name>
     <message>
+        <source>cannot save the turn of conversation %1</source>
+        <translation>无法保存会话 %1 的这一轮</translation>
+    </message>
+    <message>
+        <source>cannot read conversation %1</source>
+        <translation>无法读取会话 %1</translation>
+    </message>
+    <message>
         <source>unknown database error</source>
         <translation>未知的数据库错误</translation>
     </message>

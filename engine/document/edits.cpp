@@ -129,6 +129,23 @@ struct Applier
             wf.app[key] = e.value;
         return inverse;
     }
+    Edit operator()(const SetWorkflowFieldEdit &e)
+    {
+        const std::string key = e.key.toStdString();
+        if (key.empty() || key == "graph") {
+            ok = false;
+            return BatchEdit{};
+        }
+        if (!wf.workflowExtra.is_object())
+            wf.workflowExtra = Json::object();
+        const bool existed = wf.workflowExtra.contains(key);
+        SetWorkflowFieldEdit inverse{e.key, existed ? wf.workflowExtra[key] : Json(), !existed};
+        if (e.remove)
+            wf.workflowExtra.erase(key);
+        else
+            wf.workflowExtra[key] = e.value;
+        return inverse;
+    }
     Edit operator()(const SetWorkbenchStateEdit &e)
     {
         SetWorkbenchStateEdit inverse{wf.flowbench};

@@ -61,6 +61,14 @@ struct SetAppFieldEdit
     Json value;
     bool remove = false;
 };
+// Sets (or removes) a key of the `workflow` object that has no edit of its own (`features`, ...):
+// Workflow::workflowExtra. Signals appInfoChanged.
+struct SetWorkflowFieldEdit
+{
+    QString key;
+    Json value;
+    bool remove = false;
+};
 // Replaces the workbench-only `flowbench` object (breakpoints, pinned outputs, profile).
 struct SetWorkbenchStateEdit
 {
@@ -77,7 +85,7 @@ struct Edit
 {
     using Op = std::variant<AddNodeEdit, RemoveNodeEdit, MoveNodesEdit, SetNodeDataEdit,
                             AddEdgeEdit, RemoveEdgeEdit, SetVariablesEdit, SetAppFieldEdit,
-                            SetWorkbenchStateEdit, BatchEdit>;
+                            SetWorkbenchStateEdit, BatchEdit, SetWorkflowFieldEdit>;
     Op op;
     QString name; // for Undo/Redo menu texts ("Move node", "Delete 3 nodes")
 

@@ -10,6 +10,7 @@ namespace flowbench::document {
 namespace {
 
 const char kBreakpoints[] = "breakpoints";
+const char kConditions[] = "breakpoint_conditions";
 const char kPinned[] = "pinned_outputs";
 const char kProfile[] = "endpoint_profile";
 
@@ -30,16 +31,19 @@ WorkbenchState WorkbenchState::fromJson(const Json &object)
         const Json &value = it.value();
         if (key == kBreakpoints && value.is_array()) {
             for (const Json &bp : value) {
-                if (!bp.is_object() || !bp.contains("node_id") || !bp["node_id"].is_string())
+                if (!bp.is_string())
                     continue;
-                const QString id = QString::fromStdString(bp["node_id"].get<std::string>());
-                state.breakpoints.insert(id);
-                if (bp.contains("condition") && bp["condition"].is_string()) {
-                    const auto condition
-                        = QString::fromStdString(bp["condition"].get<std::string>());
-                    if (!condition.trimmed().isEmpty())
-                        state.breakpointConditions.insert(id, condition);
-                }
+                const QString id = QString::fromStdString(bp.get<std::string>());
+                if (!id.isEmpty() && !state.breakpoints.contains(id))
+                    state.breakpoints.append(id);
+            }
+        } else if (key == kConditions && value.is_object()) {
+            for (auto c = value.begin(); c != value.end(); ++c) {
+                if (!c.value().is_string())
+                    continue;
+                const auto condition = QString::fromStdString(c.value().get<std::string>());
+                if (!condition.trimmed().isEmpty())
+                    state.breakpointConditions.insert(QString::fromStdString(c.key()), condition);
             }
         } else if (key == kPinned && value.is_object()) {
             for (auto p = value.begin(); p != value.end(); ++p) {
@@ -52,6 +56,13 @@ WorkbenchState WorkbenchState::fromJson(const Json &object)
             state.extra[key] = value;
         }
     }
+    // A condition only means something on a breakpoint.
+    for (auto it = state.breakpointConditions.begin(); it != state.breakpointConditions.end();) {
+        if (state.breakpoints.contains(it.key()))
+            ++it;
+        else
+            it = state.breakpointConditions.erase(it);
+    }
     return state;
 }
 
@@ -59,19 +70,20 @@ Json WorkbenchState::toJson() const
 {
     Json object = extra.is_object() ? extra : Json::object();
     if (!breakpoints.isEmpty()) {
-        QStringList ids(breakpoints.cbegin(), breakpoints.cend());
-        std::sort(ids.begin(), ids.end()); // stable files: no hash order in saved JSON
         Json list = Json::array();
-        for (const QString &id : std::as_const(ids)) {
-            Json bp = {{"node_id", id.toStdString()}};
-            if (const QString condition = breakpointConditions.value(id); !condition.isEmpty())
-                bp["condition"] = condition.toStdString();
-            list.push_back(std::move(bp));
-        }
+        for (const QString &id : breakpoints)
+            list.push_back(id.toStdString());
         object[kBreakpoints] = std::move(list);
     }
+    Json conditions = Json::object(); // nlohmann's object is a sorted map: stable files
+    for (auto it = breakpointConditions.cbegin(); it != breakpointConditions.cend(); ++it) {
+        if (breakpoints.contains(it.key()) && !it.value().trimmed().isEmpty())
+            conditions[it.key().toStdString()] = it.value().toStdString();
+    }
+    if (!conditions.empty())
+        object[kConditions] = std::move(conditions);
     if (!pinnedOutputs.isEmpty()) {
-        Json pinned = Json::object(); // nlohmann's object is a sorted map
+        Json pinned = Json::object();
         for (auto it = pinnedOutputs.cbegin(); it != pinnedOutputs.cend(); ++it)
             pinned[it.key().toStdString()] = it.value();
         object[kPinned] = std::move(pinned);
@@ -83,29 +95,51 @@ Json WorkbenchState::toJson() const
 
 Edit makeToggleBreakpointEdit(const Workflow &workflow, const QString &nodeId)
 {
+    return makeToggleBreakpointsEdit(workflow, {nodeId});
+}
+
+Edit makeToggleBreakpointsEdit(const Workflow &workflow, const QStringList &nodeIds)
+{
     WorkbenchState state = workbenchState(workflow);
-    const bool set = !state.breakpoints.contains(nodeId);
-    if (set) {
-        state.breakpoints.insert(nodeId);
-    } else {
-        state.breakpoints.remove(nodeId);
-        state.breakpointConditions.remove(nodeId);
+    const bool allSet = std::all_of(nodeIds.cbegin(), nodeIds.cend(), [&](const QString &id) {
+        return state.breakpoints.contains(id);
+    });
+    for (const QString &id : nodeIds) {
+        if (allSet) {
+            state.breakpoints.removeAll(id);
+            state.breakpointConditions.remove(id);
+        } else if (!state.breakpoints.contains(id)) {
+            state.breakpoints.append(id);
+        }
     }
-    return replaceState(state, set ? QCoreApplication::translate(
-                                   "flowbench::document::WorkbenchState", "Set breakpoint")
-                                   : QCoreApplication::translate(
-                                       "flowbench::document::WorkbenchState", "Remove breakpoint"));
+    // Plain words for one node: English has no plural forms file to turn "%n" into them.
+    const int n = int(nodeIds.size());
+    QString name;
+    if (n == 1)
+        name = allSet ? QCoreApplication::translate("flowbench::document::WorkbenchState",
+                                                    "Remove breakpoint")
+                      : QCoreApplication::translate("flowbench::document::WorkbenchState",
+                                                    "Set breakpoint");
+    else
+        name = allSet ? QCoreApplication::translate("flowbench::document::WorkbenchState",
+                                                    "Remove %1 breakpoints")
+                            .arg(n)
+                      : QCoreApplication::translate("flowbench::document::WorkbenchState",
+                                                    "Set %1 breakpoints")
+                            .arg(n);
+    return replaceState(state, name);
 }
 
 Edit makeSetBreakpointConditionEdit(const Workflow &workflow, const QString &nodeId,
                                     const QString &condition)
 {
     WorkbenchState state = workbenchState(workflow);
-    state.breakpoints.insert(nodeId);
+    if (!state.breakpoints.contains(nodeId))
+        state.breakpoints.append(nodeId);
     if (condition.trimmed().isEmpty())
         state.breakpointConditions.remove(nodeId);
     else
-        state.breakpointConditions.insert(nodeId, condition);
+        state.breakpointConditions.insert(nodeId, condition.trimmed());
     return replaceState(state, QCoreApplication::translate("flowbench::document::WorkbenchState",
                                                            "Set breakpoint condition"));
 }

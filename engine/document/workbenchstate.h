@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 
 #include "edits.h"
 #include "workflow.h"
@@ -13,16 +14,17 @@ namespace flowbench::document {
 // `workflow` (ARCHITECTURE.md, "Files"). Deployment exports drop it. Its JSON shape:
 //
 //     "flowbench": {
-//       "breakpoints": [{"node_id": "1754", "condition": "v(\"sys.query\").length > 3"},
-//                       {"node_id": "1760"}],
+//       "breakpoints": ["1754", "1760"],
+//       "breakpoint_conditions": {"1754": "v(\"sys.query\").length > 3"},
 //       "pinned_outputs": {"1760": {"text": "a fixed answer"}},
 //       "endpoint_profile": "Simulator (local, offline)"
 //     }
 //
-// Unknown keys are kept. Edits replace the whole object (SetWorkbenchStateEdit), one undo step.
+// Breakpoints keep the order they were set in. Unknown keys are kept. Edits replace the whole
+// object (SetWorkbenchStateEdit), one undo step.
 struct WorkbenchState
 {
-    QSet<QString> breakpoints;
+    QStringList breakpoints;                      // in the order they were set
     QHash<QString, QString> breakpointConditions; // node id → JavaScript; only for breakpoints
     QHash<QString, Json> pinnedOutputs;           // node id → outputs object
     QString endpointProfile;
@@ -39,6 +41,8 @@ struct WorkbenchState
 
 // Edits on the workbench state, named for the Undo menu.
 Edit makeToggleBreakpointEdit(const Workflow &workflow, const QString &nodeId);
+// F9 on a selection: sets them all unless all are set, then removes them all.
+Edit makeToggleBreakpointsEdit(const Workflow &workflow, const QStringList &nodeIds);
 // An empty condition makes the breakpoint unconditional; sets the breakpoint when absent.
 Edit makeSetBreakpointConditionEdit(const Workflow &workflow, const QString &nodeId,
                                     const QString &condition);

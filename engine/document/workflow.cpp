@@ -336,21 +336,17 @@ const Edge *Workflow::edge(const QString &id) const
     return i >= 0 ? &m_edges[static_cast<size_t>(i)] : nullptr;
 }
 
-int Workflow::edgeIndex(const QString &id) const
-{
-    for (size_t i = 0; i < m_edges.size(); ++i) {
-        if (m_edges[i].id == id)
-            return static_cast<int>(i);
-    }
-    return -1;
-}
-
 void Workflow::insertEdge(Edge edge, int index)
 {
-    if (index < 0 || index >= static_cast<int>(m_edges.size()))
+    if (index < 0 || index >= static_cast<int>(m_edges.size())) {
+        // Duplicate ids are kept (the validator reports them); the index names the first.
+        if (!m_edgeIndex.contains(edge.id))
+            m_edgeIndex.insert(edge.id, static_cast<int>(m_edges.size()));
         m_edges.push_back(std::move(edge));
-    else
-        m_edges.insert(m_edges.begin() + index, std::move(edge));
+        return;
+    }
+    m_edges.insert(m_edges.begin() + index, std::move(edge));
+    reindexEdges();
 }
 
 bool Workflow::removeEdge(const QString &id)
@@ -359,12 +355,28 @@ bool Workflow::removeEdge(const QString &id)
     if (i < 0)
         return false;
     m_edges.erase(m_edges.begin() + i);
+    if (i == static_cast<int>(m_edges.size()) && !m_edgeIndex.isEmpty()) {
+        // The last edge: no other index moves. A later edge with the same id (a duplicate)
+        // cannot exist after the last one, so the id is simply gone.
+        m_edgeIndex.remove(id);
+    } else {
+        reindexEdges();
+    }
     return true;
 }
 
 void Workflow::setEdges(std::vector<Edge> edges)
 {
     m_edges = std::move(edges);
+    reindexEdges();
+}
+
+void Workflow::reindexEdges()
+{
+    m_edgeIndex.clear();
+    m_edgeIndex.reserve(static_cast<qsizetype>(m_edges.size()));
+    for (int i = static_cast<int>(m_edges.size()) - 1; i >= 0; --i)
+        m_edgeIndex.insert(m_edges[static_cast<size_t>(i)].id, i);
 }
 
 std::vector<const Edge *> Workflow::outgoingEdges(const QString &nodeId) const

@@ -125,9 +125,10 @@ public:
     // Children of a container (nodes whose parentId() is `containerId`).
     [[nodiscard]] QStringList childrenOf(const QString &containerId) const;
 
+    // Edges, in file order, with an id index kept in step (as nodes).
     [[nodiscard]] const std::vector<Edge> &edges() const { return m_edges; }
     [[nodiscard]] const Edge *edge(const QString &id) const;
-    [[nodiscard]] int edgeIndex(const QString &id) const;
+    [[nodiscard]] int edgeIndex(const QString &id) const { return m_edgeIndex.value(id, -1); }
     void insertEdge(Edge edge, int index = -1);
     bool removeEdge(const QString &id);
     void setEdges(std::vector<Edge> edges);
@@ -150,10 +151,12 @@ public:
 
 private:
     void reindexNodes();
+    void reindexEdges();
 
     std::vector<Node> m_nodes;
     std::vector<Edge> m_edges;
     QHash<QString, int> m_nodeIndex;
+    QHash<QString, int> m_edgeIndex; // the first edge with each id
 };
 
 // Dify's version rule (§1.3): "major.minor.patch" digits only.

@@ -54,6 +54,8 @@ void WorkflowDocument::notify(const Edit &applied)
                 Q_EMIT variablesChanged();
             } else if constexpr (std::is_same_v<T, SetAppFieldEdit>) {
                 Q_EMIT appInfoChanged();
+            } else if constexpr (std::is_same_v<T, SetWorkflowFieldEdit>) {
+                Q_EMIT appInfoChanged();
             } else if constexpr (std::is_same_v<T, SetWorkbenchStateEdit>) {
                 Q_EMIT workbenchStateChanged();
             } else if constexpr (std::is_same_v<T, BatchEdit>) {

@@ -210,9 +210,29 @@ QString ProfileStore::keyFilePath(const QString &name) const
     return m_configDir + QStringLiteral("/keys/") + QString::fromLatin1(hash.toHex());
 }
 
+QString ProfileStore::selectedProfileName() const
+{
+    if (m_selected.isEmpty() || !profile(m_selected))
+        return defaultProfileName();
+    return m_selected;
+}
+
+Result<void> ProfileStore::setSelectedProfileName(const QString &name)
+{
+    if (!name.isEmpty() && !profile(name))
+        return makeError(QStringLiteral("profile.missing"),
+                         QCoreApplication::translate("flowbench::llm::ProfileStore",
+                                                     "There is no endpoint profile named \"%1\".")
+                             .arg(name));
+    m_selected = name == defaultProfileName() ? QString() : name;
+    Q_EMIT profilesChanged();
+    return save();
+}
+
 Result<void> ProfileStore::load()
 {
     m_profiles.clear();
+    m_selected.clear();
     QFile file(profilesFilePath());
     if (!file.exists()) {
         Q_EMIT profilesChanged();
@@ -247,6 +267,8 @@ Result<void> ProfileStore::load()
                 continue;
             m_profiles.append(*profile);
         }
+        if (const auto it = root.find("default_profile"); it != root.end() && it->is_string())
+            m_selected = QString::fromStdString(it->get<std::string>());
     }
     Q_EMIT profilesChanged();
     return result;
@@ -344,7 +366,9 @@ Result<void> ProfileStore::save() const
     Json list = Json::array();
     for (const EndpointProfile &p : m_profiles)
         list.push_back(p.toJson());
-    const Json root{{"version", 1}, {"profiles", std::move(list)}};
+    Json root{{"version", 1}, {"profiles", std::move(list)}};
+    if (!m_selected.isEmpty())
+        root["default_profile"] = m_selected.toStdString();
     const std::string text = root.dump(2, ' ', false, Json::error_handler_t::replace) + '\n';
 
     if (!QDir().mkpath(m_configDir))

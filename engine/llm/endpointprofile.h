@@ -77,6 +77,13 @@ public:
     [[nodiscard]] static QString defaultProfileName();
     [[nodiscard]] static EndpointProfile defaultProfile();
 
+    // The profile runs use when none is named (RunEndpointProvider): the one the user selected,
+    // kept as "default_profile" in endpoints.json, else (none selected, or it no longer exists)
+    // the built-in simulator profile.
+    [[nodiscard]] QString selectedProfileName() const;
+    // Saved at once; an empty name or the built-in name selects the built-in profile.
+    Result<void> setSelectedProfileName(const QString &name);
+
     // Reads endpoints.json; a missing file is no error. On an error the store keeps only the
     // built-in profile (and does not overwrite the broken file until the next change).
     Result<void> load();
@@ -117,6 +124,7 @@ private:
 
     QString m_configDir;
     QList<EndpointProfile> m_profiles; // without the built-in one
+    QString m_selected;                // empty: the built-in one
 };
 
 } // namespace flowbench::llm

@@ -279,6 +279,11 @@ void AgentNode::start(runtime::NodeContext &ctx)
         llmsupport::applyCompletionParams(model, r);
         if (!instruction.isEmpty())
             r.messages.push_back(llm::Message::text(QStringLiteral("system"), instruction));
+        // Chatflow memory: the earlier turns between the instruction and the query, as Dify's
+        // agent strategies put history_prompt_messages.
+        for (llm::Message &m :
+             llmsupport::historyMessages(llmsupport::memoryConfig(ctx), ctx.conversationHistory()))
+            r.messages.push_back(std::move(m));
         r.messages.push_back(llm::Message::text(QStringLiteral("user"), query));
         if (!functions.empty()) {
             r.tools = functions;

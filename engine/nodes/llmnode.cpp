@@ -9,6 +9,8 @@
 #include <QCoreApplication>
 #include <QPointer>
 
+#include <optional>
+
 namespace flowbench::nodes {
 
 using Json = nlohmann::json;
@@ -41,6 +43,7 @@ struct PromptPiece
     QString role;
     QString text;
     bool jinja = false;
+    bool history = false; // a memory turn: sent even when empty
 };
 
 } // namespace
@@ -58,6 +61,7 @@ struct LlmNode::Private
     Json inputs = Json::object();
     llm::ChatRequest request;
     std::vector<llm::ContentPart> images; // attached to the last user message
+    std::optional<QString> histories;     // completion prompts: the memory text for #histories#
     QString model;
     std::vector<quint64> pythonRequests;
 
@@ -136,9 +140,25 @@ void LlmNode::start(runtime::NodeContext &ctx)
             QStringLiteral("ValueError"));
         return;
     }
-    // Chatflow memory: the query prompt is the last user turn (no earlier turns are kept yet).
-    const Json memory = data.value("memory", Json());
-    if (memory.is_object() && ctx.appMode() == QLatin1String("advanced-chat")) {
+    // Chatflow memory (Dify's fetch_prompt_messages): chat prompts get the earlier turns as
+    // user/assistant messages after the template's messages, then the query prompt; a completion
+    // prompt gets them as text in #histories# (or before the prompt when it has no placeholder).
+    const Json memory = llmsupport::memoryConfig(ctx);
+    if (memory.is_object()) {
+        if (templ.is_array()) {
+            for (const llm::Message &m :
+                 llmsupport::historyMessages(memory, ctx.conversationHistory())) {
+                QString text;
+                for (const llm::ContentPart &part : m.parts)
+                    text += part.text;
+                d->pieces.push_back({m.role, text, false, true});
+            }
+        } else {
+            const Json prefix = memory.value("role_prefix", Json::object());
+            d->histories = llmsupport::historyText(memory, ctx.conversationHistory(),
+                                                   qs(str(prefix, "user", "Human")),
+                                                   qs(str(prefix, "assistant", "Assistant")));
+        }
         const std::string query = str(memory, "query_prompt_template", "{{#sys.query#}}");
         d->pieces.push_back({QStringLiteral("user"), render(query), false});
     }
@@ -217,9 +237,18 @@ void LlmNode::Private::renderJinja()
 void LlmNode::Private::send()
 {
     request.messages.clear();
+    if (histories && !pieces.empty()) {
+        QString &prompt = pieces.front().text;
+        if (prompt.contains(QLatin1String("#histories#"))) {
+            prompt.replace(QStringLiteral("{{#histories#}}"), *histories);
+            prompt.replace(QStringLiteral("#histories#"), *histories);
+        } else if (!histories->isEmpty()) {
+            prompt = *histories + QLatin1Char('\n') + prompt;
+        }
+    }
     Json prompts = Json::array();
     for (const PromptPiece &p : pieces) {
-        if (p.text.isEmpty() && p.role != QLatin1String("user"))
+        if (p.text.isEmpty() && p.role != QLatin1String("user") && !p.history)
             continue;
         request.messages.push_back(llm::Message::text(p.role, p.text));
         prompts.push_back(Json{{"role", p.role.toStdString()}, {"text", p.text.toStdString()}});

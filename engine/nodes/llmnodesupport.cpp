@@ -199,4 +199,80 @@ void attachImages(std::vector<llm::Message> &messages, std::vector<llm::ContentP
         last->parts.push_back(std::move(part));
 }
 
+namespace {
+
+constexpr int kMaxHistoryTurns = 500;    // TokenBufferMemory's message_limit cap
+constexpr int kHistoryTokenLimit = 2000; // TokenBufferMemory's max_token_limit default
+
+int estimatedTokens(const llm::Message &m)
+{
+    int tokens = 4;
+    for (const llm::ContentPart &part : m.parts)
+        if (part.kind == llm::ContentPart::Kind::Text)
+            tokens += static_cast<int>((part.text.toUcs4().size() + 3) / 4);
+    return tokens;
+}
+
+QString messageText(const llm::Message &m)
+{
+    QString text;
+    for (const llm::ContentPart &part : m.parts)
+        if (part.kind == llm::ContentPart::Kind::Text)
+            text += part.text;
+    return text;
+}
+
+} // namespace
+
+std::vector<llm::Message> historyMessages(const Json &memory,
+                                          const runtime::ConversationHistory &history)
+{
+    std::vector<llm::Message> messages;
+    if (!memory.is_object() || history.empty())
+        return messages;
+    const Json window = memory.value("window", Json::object());
+    const bool windowed = window.is_object() && window.value("enabled", false) == true;
+    int limit = kMaxHistoryTurns;
+    if (windowed && window.contains("size") && window["size"].is_number()) {
+        const int size = window["size"].get<int>();
+        if (size > 0)
+            limit = std::min(size, kMaxHistoryTurns);
+    }
+    const size_t count = std::min(history.size(), static_cast<size_t>(limit));
+    for (size_t i = history.size() - count; i < history.size(); ++i) {
+        messages.push_back(llm::Message::text(QStringLiteral("user"), history[i].query));
+        messages.push_back(llm::Message::text(QStringLiteral("assistant"), history[i].answer));
+    }
+    if (!windowed) {
+        int tokens = 0;
+        for (const llm::Message &m : messages)
+            tokens += estimatedTokens(m);
+        size_t drop = 0;
+        while (tokens > kHistoryTokenLimit && messages.size() - drop > 1)
+            tokens -= estimatedTokens(messages[drop++]);
+        messages.erase(messages.begin(), messages.begin() + static_cast<std::ptrdiff_t>(drop));
+    }
+    return messages;
+}
+
+QString historyText(const Json &memory, const runtime::ConversationHistory &history,
+                    const QString &userPrefix, const QString &assistantPrefix)
+{
+    QStringList lines;
+    for (const llm::Message &m : historyMessages(memory, history)) {
+        const QString &prefix = m.role == QLatin1String("user") ? userPrefix : assistantPrefix;
+        lines << prefix + QStringLiteral(": ") + messageText(m);
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+Json memoryConfig(const runtime::NodeContext &ctx)
+{
+    const Json &data = ctx.data();
+    if (!data.is_object() || ctx.appMode() != QLatin1String("advanced-chat"))
+        return Json();
+    const auto it = data.find("memory");
+    return it != data.end() && it->is_object() ? *it : Json();
+}
+
 } // namespace flowbench::nodes::llmsupport

@@ -6,6 +6,7 @@
 
 #include "core/result.h"
 #include "llm/chattypes.h"
+#include "runtime/conversation.h"
 #include "variables/variablepool.h"
 
 namespace flowbench::runtime {
@@ -52,5 +53,28 @@ visionImages(const Json &data, const variables::VariablePool &pool);
 
 // Appends `images` to the last user message (adding one when there is none).
 void attachImages(std::vector<llm::Message> &messages, std::vector<llm::ContentPart> images);
+
+// Chatflow memory (a node's data.memory: {window: {enabled, size}, role_prefix: {user,
+// assistant}, query_prompt_template}), as Dify's TokenBufferMemory reads it: the conversation's
+// earlier turns, oldest first, each a user message (the query) and an assistant message (the
+// answer). With window.enabled and size > 0 the last `size` turns (at most 500); otherwise the
+// last 500 turns, from which the oldest messages are dropped one by one while the rest is over
+// 2000 tokens (Dify's max_token_limit default; tokens estimated as ceil(code points / 4) + 4 per
+// message), keeping at least one. No memory object → no messages.
+//
+//     history = {{"hi", "Echo: hi"}, {"more", "Echo: more"}, {"last", "Echo: last"}};
+//     historyMessages({{"window", {{"enabled", true}, {"size", 2}}}}, history)
+//         → user "more", assistant "Echo: more", user "last", assistant "Echo: last"
+[[nodiscard]] std::vector<llm::Message>
+historyMessages(const Json &memory, const runtime::ConversationHistory &history);
+// The same as text for completion prompts and the classifier/extractor system prompts: one line
+// "<prefix>: <content>" per message joined by "\n" (Dify's get_history_prompt_text). The
+// prefixes default to Dify's "Human" and "Assistant".
+[[nodiscard]] QString historyText(const Json &memory, const runtime::ConversationHistory &history,
+                                  const QString &userPrefix = QStringLiteral("Human"),
+                                  const QString &assistantPrefix = QStringLiteral("Assistant"));
+// The node's memory object when the node has one and runs in a chatflow, else null: Dify reads
+// memory only for chat apps.
+[[nodiscard]] Json memoryConfig(const runtime::NodeContext &ctx);
 
 } // namespace flowbench::nodes::llmsupport

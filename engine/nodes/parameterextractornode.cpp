@@ -267,6 +267,14 @@ void ParameterExtractorNode::start(runtime::NodeContext &ctx)
         }
         if (!instruction.trimmed().isEmpty())
             system += QStringLiteral("\nInstructions: ") + instruction.trimmed();
+        // Chatflow memory: the earlier turns as text, as Dify's extractor prompts have them.
+        const QString histories
+            = llmsupport::historyText(llmsupport::memoryConfig(ctx), ctx.conversationHistory());
+        if (!histories.isEmpty())
+            system += QStringLiteral("\n### Memory\nHere are the chat histories between human "
+                                     "and assistant, inside <histories></histories> XML tags.\n"
+                                     "<histories>\n")
+                      + histories + QStringLiteral("\n</histories>");
 
         llm::ChatRequest request;
         request.model = modelName;

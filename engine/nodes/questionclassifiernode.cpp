@@ -131,6 +131,14 @@ void QuestionClassifierNode::start(runtime::NodeContext &ctx)
         system += QStringLiteral("Answer with a JSON object only, without any other text: "
                                  "{\"category_id\": \"<the chosen category_id>\", "
                                  "\"category_name\": \"<the chosen category_name>\"}");
+        // Chatflow memory: the earlier turns as text, as Dify's classifier prompt has them.
+        const QString histories
+            = llmsupport::historyText(llmsupport::memoryConfig(ctx), ctx.conversationHistory());
+        if (!histories.isEmpty())
+            system += QStringLiteral("\n### Memory\nHere are the chat histories between human "
+                                     "and assistant, inside <histories></histories> XML tags.\n"
+                                     "<histories>\n")
+                      + histories + QStringLiteral("\n</histories>");
 
         llm::ChatRequest request;
         request.model = modelName;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 
+#include "conversation.h"
 #include "variables/variablepool.h"
 
 class QNetworkAccessManager;
@@ -86,6 +87,13 @@ public:
     // The run's LLM endpoint, or nullptr when the run has none (LLM-family nodes then fail).
     [[nodiscard]] virtual const llm::LlmEndpoint *llmEndpoint() const = 0;
     [[nodiscard]] virtual bool isCancelled() const = 0;
+    // Chatflow: the conversation's earlier turns, oldest first (empty in workflows and on a
+    // conversation's first turn). Nodes with `memory` choose how many they use.
+    [[nodiscard]] virtual const ConversationHistory &conversationHistory() const
+    {
+        static const ConversationHistory none;
+        return none;
+    }
 };
 
 // One node kind's behaviour. Created per execution by the node factory; start() must return at

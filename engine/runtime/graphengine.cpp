@@ -437,6 +437,10 @@ struct Execution final : NodeContext
         return engine->options.llmEndpoint ? &*engine->options.llmEndpoint : nullptr;
     }
     bool isCancelled() const override { return cancelled; }
+    const ConversationHistory &conversationHistory() const override
+    {
+        return engine->options.conversationHistory;
+    }
 };
 
 // ---- building -------------------------------------------------------------------------------

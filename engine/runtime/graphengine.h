@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "document/workflow.h"
+#include "conversation.h"
 #include "llm/endpoint.h"
 #include "runevent.h"
 #include "variables/variablepool.h"
@@ -34,6 +35,9 @@ struct RunOptions
     // Conversation variables carried over from earlier turns (name → value); the rest start from
     // the workflow's declared values.
     Json conversationVariables = Json::object();
+    // Chatflow: the conversation's earlier turns, oldest first; nodes with `memory` put them in
+    // their prompts (NodeContext::conversationHistory()).
+    ConversationHistory conversationHistory;
     QHash<QString, Json> pinnedOutputs;     // node id → outputs object: the node does not run
     QHash<QString, QString> forcedFailures; // node id → error message
     QSet<QString> breakpoints;              // pause before these nodes start

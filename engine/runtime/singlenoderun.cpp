@@ -68,6 +68,10 @@ public:
         return m_owner->m_llmEndpoint ? &*m_owner->m_llmEndpoint : nullptr;
     }
     bool isCancelled() const override { return m_cancelled; }
+    const ConversationHistory &conversationHistory() const override
+    {
+        return m_owner->m_conversationHistory;
+    }
 
     void cancel()
     {
@@ -125,6 +129,11 @@ void SingleNodeRun::setPythonWorkers(PythonWorkerPool *workers)
 void SingleNodeRun::setLlmEndpoint(std::optional<llm::LlmEndpoint> endpoint)
 {
     m_llmEndpoint = std::move(endpoint);
+}
+
+void SingleNodeRun::setConversationHistory(ConversationHistory history)
+{
+    m_conversationHistory = std::move(history);
 }
 
 void SingleNodeRun::setNetwork(QNetworkAccessManager *network)

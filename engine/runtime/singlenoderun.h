@@ -53,6 +53,8 @@ public:
     void setPythonWorkers(PythonWorkerPool *workers);
     void setNetwork(QNetworkAccessManager *network);
     void setLlmEndpoint(std::optional<llm::LlmEndpoint> endpoint);
+    // The earlier turns the node sees as its chatflow conversation (oldest first).
+    void setConversationHistory(ConversationHistory history);
 
 Q_SIGNALS:
     void chunk(const QStringList &selector, const QString &text, bool isFinal);
@@ -74,6 +76,7 @@ private:
     QNetworkAccessManager *m_network = nullptr;
     PythonWorkerPool *m_python = nullptr;
     std::optional<llm::LlmEndpoint> m_llmEndpoint;
+    ConversationHistory m_conversationHistory;
     std::unique_ptr<QNetworkAccessManager> m_ownNetwork;
     std::unique_ptr<PythonWorkerPool> m_ownPython;
 };

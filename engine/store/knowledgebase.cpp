@@ -19,7 +19,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <optional>
+#include <unordered_map>
 
 namespace flowbench::store {
 
@@ -65,6 +68,17 @@ const QStringList &schemaStatements()
         // rowid = chunks.id; trigram so that CJK text (no spaces) is searchable.
         QStringLiteral("CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(content,"
                        " tokenize='trigram')"),
+        // Optional embeddings: the base's model, and one float32 BLOB per embedded chunk.
+        QStringLiteral("CREATE TABLE IF NOT EXISTS base_embeddings ("
+                       " base_id TEXT PRIMARY KEY NOT NULL,"
+                       " model TEXT NOT NULL)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS chunk_vectors ("
+                       " chunk_id INTEGER PRIMARY KEY NOT NULL,"
+                       " base_id TEXT NOT NULL,"
+                       " model TEXT NOT NULL,"
+                       " vector BLOB NOT NULL)"),
+        QStringLiteral(
+            "CREATE INDEX IF NOT EXISTS chunk_vectors_by_base ON chunk_vectors(base_id)"),
     };
     return statements;
 }
@@ -105,6 +119,48 @@ QString placeholders(qsizetype n)
 QStringList queryWords(const QString &query)
 {
     return query.simplified().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+QByteArray toBlob(const std::vector<float> &v)
+{
+    QByteArray blob(qsizetype(v.size() * sizeof(float)), Qt::Uninitialized);
+    if (!v.empty())
+        std::memcpy(blob.data(), v.data(), v.size() * sizeof(float));
+    return blob;
+}
+
+std::vector<float> fromBlob(const QByteArray &blob)
+{
+    std::vector<float> v(std::size_t(blob.size()) / sizeof(float));
+    if (!v.empty())
+        std::memcpy(v.data(), blob.constData(), v.size() * sizeof(float));
+    return v;
+}
+
+// cosine(a, b), 0 when the dimensions differ or either is the zero vector.
+double cosine(const std::vector<float> &a, const std::vector<float> &b)
+{
+    if (a.size() != b.size() || a.empty())
+        return 0.0;
+    double dot = 0, na = 0, nb = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        dot += double(a[i]) * double(b[i]);
+        na += double(a[i]) * double(a[i]);
+        nb += double(b[i]) * double(b[i]);
+    }
+    if (na <= 0 || nb <= 0)
+        return 0.0;
+    return dot / (std::sqrt(na) * std::sqrt(nb));
+}
+
+tl::unexpected<Error> embeddingCountError(qsizetype got, qsizetype wanted)
+{
+    return makeError(QStringLiteral("knowledge.embeddings"),
+                     QCoreApplication::translate("flowbench::store::KnowledgeStore",
+                                                 "The embedding endpoint returned %1 vectors for "
+                                                 "%2 chunks.")
+                         .arg(got)
+                         .arg(wanted));
 }
 
 } // namespace
@@ -197,7 +253,7 @@ bool KnowledgeStore::isOpen() const
     return !m_connection.isEmpty();
 }
 
-Result<QString> KnowledgeStore::createBase(const QString &name)
+Result<QString> KnowledgeStore::createBase(const QString &name, const QString &embeddingModel)
 {
     const QString trimmed = name.trimmed();
     if (trimmed.isEmpty())
@@ -218,7 +274,110 @@ Result<QString> KnowledgeStore::createBase(const QString &name)
     q.addBindValue(QDateTime::currentMSecsSinceEpoch());
     if (!q.exec())
         return sqlError(q);
+    if (!embeddingModel.trimmed().isEmpty()) {
+        if (auto set = setEmbeddingModel(id, embeddingModel); !set)
+            return tl::unexpected(set.error());
+    }
     return id;
+}
+
+Result<void> KnowledgeStore::setEmbeddingModel(const QString &baseId, const QString &model)
+{
+    const QString trimmed = model.trimmed();
+    if (trimmed == embeddingModel(baseId))
+        return {};
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    db.transaction();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("DELETE FROM chunk_vectors WHERE base_id = ?"));
+    q.addBindValue(baseId);
+    bool ok = q.exec();
+    if (ok) {
+        q.prepare(trimmed.isEmpty()
+                      ? QStringLiteral("DELETE FROM base_embeddings WHERE base_id = ?")
+                      : QStringLiteral("INSERT OR REPLACE INTO base_embeddings(base_id, model)"
+                                       " VALUES(?, ?)"));
+        q.addBindValue(baseId);
+        if (!trimmed.isEmpty())
+            q.addBindValue(trimmed);
+        ok = q.exec();
+    }
+    if (!ok) {
+        auto error = sqlError(q);
+        db.rollback();
+        return error;
+    }
+    db.commit();
+    return {};
+}
+
+QString KnowledgeStore::embeddingModel(const QString &baseId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT model FROM base_embeddings WHERE base_id = ?"));
+    q.addBindValue(baseId);
+    if (q.exec() && q.next())
+        return q.value(0).toString();
+    return {};
+}
+
+int KnowledgeStore::vectorCount(const QStringList &baseIds) const
+{
+    if (baseIds.isEmpty())
+        return 0;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM chunk_vectors WHERE base_id IN (%1)")
+                  .arg(placeholders(baseIds.size())));
+    for (const QString &id : baseIds)
+        q.addBindValue(id);
+    if (q.exec() && q.next())
+        return q.value(0).toInt();
+    return 0;
+}
+
+Result<int> KnowledgeStore::embedMissing(const QString &baseId, const Embedder &embed)
+{
+    const QString model = embeddingModel(baseId);
+    if (model.isEmpty() || !embed)
+        return 0;
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT c.id, c.content FROM chunks c WHERE c.base_id = ? AND"
+                             " NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.chunk_id = c.id)"
+                             " ORDER BY c.id"));
+    q.addBindValue(baseId);
+    if (!q.exec())
+        return sqlError(q);
+    QList<qint64> ids;
+    QStringList texts;
+    while (q.next()) {
+        ids << q.value(0).toLongLong();
+        texts << q.value(1).toString();
+    }
+    if (ids.isEmpty())
+        return 0;
+    auto vectors = embed(model, texts);
+    if (!vectors)
+        return tl::unexpected(vectors.error());
+    if (qsizetype(vectors->size()) != texts.size())
+        return embeddingCountError(qsizetype(vectors->size()), texts.size());
+    db.transaction();
+    QSqlQuery insert(db);
+    insert.prepare(QStringLiteral("INSERT OR REPLACE INTO chunk_vectors(chunk_id, base_id, model,"
+                                  " vector) VALUES(?, ?, ?, ?)"));
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        insert.addBindValue(ids.at(i));
+        insert.addBindValue(baseId);
+        insert.addBindValue(model);
+        insert.addBindValue(toBlob((*vectors)[std::size_t(i)]));
+        if (!insert.exec()) {
+            auto error = sqlError(insert);
+            db.rollback();
+            return error;
+        }
+    }
+    db.commit();
+    return int(ids.size());
 }
 
 std::vector<KnowledgeStore::Base> KnowledgeStore::listBases() const
@@ -226,12 +385,15 @@ std::vector<KnowledgeStore::Base> KnowledgeStore::listBases() const
     std::vector<Base> bases;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     if (!q.exec(QStringLiteral("SELECT b.id, b.name,"
-                               " (SELECT COUNT(*) FROM documents d WHERE d.base_id = b.id)"
+                               " (SELECT COUNT(*) FROM documents d WHERE d.base_id = b.id),"
+                               " (SELECT e.model FROM base_embeddings e WHERE e.base_id = b.id),"
+                               " (SELECT COUNT(*) FROM chunk_vectors v WHERE v.base_id = b.id)"
                                " FROM bases b ORDER BY b.name"))) {
         return bases;
     }
     while (q.next())
-        bases.push_back(Base{q.value(0).toString(), q.value(1).toString(), q.value(2).toInt()});
+        bases.push_back(Base{q.value(0).toString(), q.value(1).toString(), q.value(2).toInt(),
+                             q.value(3).toString(), q.value(4).toInt()});
     return bases;
 }
 
@@ -243,6 +405,8 @@ Result<void> KnowledgeStore::removeBase(const QString &baseId)
     const QStringList statements{
         QStringLiteral("DELETE FROM chunks_fts WHERE rowid IN"
                        " (SELECT id FROM chunks WHERE base_id = ?)"),
+        QStringLiteral("DELETE FROM chunk_vectors WHERE base_id = ?"),
+        QStringLiteral("DELETE FROM base_embeddings WHERE base_id = ?"),
         QStringLiteral("DELETE FROM chunks WHERE base_id = ?"),
         QStringLiteral("DELETE FROM documents WHERE base_id = ?"),
         QStringLiteral("DELETE FROM bases WHERE id = ?"),
@@ -282,7 +446,8 @@ QString KnowledgeStore::baseName(const QString &baseId) const
     return {};
 }
 
-Result<QString> KnowledgeStore::addDocument(const QString &baseId, const QString &filePath)
+Result<QString> KnowledgeStore::addDocument(const QString &baseId, const QString &filePath,
+                                            const Embedder &embed)
 {
     QFile file(filePath);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -298,11 +463,11 @@ Result<QString> KnowledgeStore::addDocument(const QString &baseId, const QString
         = nodes::DocumentExtractorNode::extractText(bytes, info.suffix().toLower(), mime);
     if (!text)
         return tl::unexpected<Error>(text.error());
-    return addText(baseId, info.fileName(), *text);
+    return addText(baseId, info.fileName(), *text, embed);
 }
 
 Result<QString> KnowledgeStore::addText(const QString &baseId, const QString &documentName,
-                                        const QString &text)
+                                        const QString &text, const Embedder &embed)
 {
     if (baseName(baseId).isEmpty()) {
         return makeError(QStringLiteral("knowledge.base"),
@@ -312,6 +477,17 @@ Result<QString> KnowledgeStore::addText(const QString &baseId, const QString &do
     }
     const QString documentId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QStringList chunks = chunkText(text);
+    // Embed before writing anything: a failed embedding adds nothing.
+    const QString model = embed ? embeddingModel(baseId) : QString();
+    std::vector<std::vector<float>> vectors;
+    if (!model.isEmpty() && !chunks.isEmpty()) {
+        auto embedded = embed(model, chunks);
+        if (!embedded)
+            return tl::unexpected(embedded.error());
+        if (qsizetype(embedded->size()) != chunks.size())
+            return embeddingCountError(qsizetype(embedded->size()), chunks.size());
+        vectors = std::move(*embedded);
+    }
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     db.transaction();
     QSqlQuery q(db);
@@ -329,6 +505,9 @@ Result<QString> KnowledgeStore::addText(const QString &baseId, const QString &do
         "INSERT INTO chunks(base_id, document_id, chunk_index, content) VALUES(?, ?, ?, ?)"));
     QSqlQuery fts(db);
     fts.prepare(QStringLiteral("INSERT INTO chunks_fts(rowid, content) VALUES(?, ?)"));
+    QSqlQuery vector(db);
+    vector.prepare(QStringLiteral(
+        "INSERT INTO chunk_vectors(chunk_id, base_id, model, vector) VALUES(?, ?, ?, ?)"));
     for (qsizetype i = 0; !failure && i < chunks.size(); ++i) {
         chunk.addBindValue(baseId);
         chunk.addBindValue(documentId);
@@ -338,10 +517,21 @@ Result<QString> KnowledgeStore::addText(const QString &baseId, const QString &do
             failure = sqlError(chunk);
             break;
         }
-        fts.addBindValue(chunk.lastInsertId());
+        const QVariant chunkId = chunk.lastInsertId();
+        fts.addBindValue(chunkId);
         fts.addBindValue(chunks.at(i));
-        if (!fts.exec())
+        if (!fts.exec()) {
             failure = sqlError(fts);
+            break;
+        }
+        if (!vectors.empty()) {
+            vector.addBindValue(chunkId);
+            vector.addBindValue(baseId);
+            vector.addBindValue(model);
+            vector.addBindValue(toBlob(vectors[std::size_t(i)]));
+            if (!vector.exec())
+                failure = sqlError(vector);
+        }
     }
     if (failure) {
         db.rollback();
@@ -367,7 +557,7 @@ Result<std::vector<KnowledgeStore::Hit>> KnowledgeStore::search(const QStringLis
                             + QLatin1Char('"');
     }
     const QString select = QStringLiteral(
-        "SELECT c.content, c.chunk_index, d.id, d.name, b.id, b.name%1"
+        "SELECT c.content, c.chunk_index, d.id, d.name, b.id, b.name, c.id%1"
         " FROM %2 JOIN documents d ON d.id = c.document_id JOIN bases b ON b.id = c.base_id"
         " WHERE c.base_id IN (%3) AND %4");
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
@@ -407,8 +597,9 @@ Result<std::vector<KnowledgeStore::Hit>> KnowledgeStore::search(const QStringLis
         hit.title = hit.documentName;
         hit.baseId = q.value(4).toString();
         hit.baseName = q.value(5).toString();
+        hit.chunkId = q.value(6).toLongLong();
         if (useFts) {
-            const double bm25 = std::abs(q.value(6).toDouble());
+            const double bm25 = std::abs(q.value(7).toDouble());
             hit.score = bm25 / (1.0 + bm25);
         } else {
             int found = 0;
@@ -416,6 +607,7 @@ Result<std::vector<KnowledgeStore::Hit>> KnowledgeStore::search(const QStringLis
                 found += hit.content.contains(word, Qt::CaseInsensitive) ? 1 : 0;
             hit.score = double(found) / double(words.size());
         }
+        hit.keywordScore = hit.score;
         if (hit.score >= scoreThreshold)
             hits.push_back(std::move(hit));
         if (useFts && int(hits.size()) >= topK)
@@ -427,6 +619,83 @@ Result<std::vector<KnowledgeStore::Hit>> KnowledgeStore::search(const QStringLis
     }
     if (int(hits.size()) > topK)
         hits.resize(std::size_t(topK));
+    for (std::size_t i = 0; i < hits.size(); ++i)
+        hits[i].position = int(i) + 1;
+    return hits;
+}
+
+Result<std::vector<KnowledgeStore::Hit>> KnowledgeStore::search(const QStringList &baseIds,
+                                                                const QString &query,
+                                                                const SearchOptions &options) const
+{
+    if (options.mode == SearchMode::Keyword)
+        return search(baseIds, query, options.topK, options.scoreThreshold);
+    std::vector<Hit> hits;
+    if (baseIds.isEmpty() || options.topK <= 0)
+        return hits;
+    const bool hybrid = options.mode == SearchMode::Hybrid;
+    const double kw = hybrid ? std::max(0.0, options.keywordWeight) : 0.0;
+    const double vw = hybrid ? std::max(0.0, options.vectorWeight) : 1.0;
+
+    // Candidates: every keyword match (hybrid), then every chunk with cosine > 0.
+    std::unordered_map<qint64, std::size_t> byChunk;
+    if (hybrid && kw > 0) {
+        auto keyword = search(baseIds, query, std::numeric_limits<int>::max(), 0.0);
+        if (!keyword)
+            return keyword;
+        for (Hit &hit : *keyword) {
+            byChunk.emplace(hit.chunkId, hits.size());
+            hits.push_back(std::move(hit));
+        }
+    }
+    if (vw > 0 && !options.queryVector.empty()) {
+        QSqlQuery q(QSqlDatabase::database(m_connection, false));
+        q.prepare(QStringLiteral(
+                      "SELECT c.content, c.chunk_index, d.id, d.name, b.id, b.name, c.id, v.vector"
+                      " FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id"
+                      " JOIN documents d ON d.id = c.document_id JOIN bases b ON b.id = c.base_id"
+                      " WHERE v.base_id IN (%1) ORDER BY c.id")
+                      .arg(placeholders(baseIds.size())));
+        for (const QString &id : baseIds)
+            q.addBindValue(id);
+        if (!q.exec())
+            return sqlError(q);
+        while (q.next()) {
+            const double cos = cosine(options.queryVector, fromBlob(q.value(7).toByteArray()));
+            const qint64 chunkId = q.value(6).toLongLong();
+            if (const auto it = byChunk.find(chunkId); it != byChunk.end()) {
+                hits[it->second].vectorScore = std::max(0.0, cos);
+                continue;
+            }
+            if (cos <= 0)
+                continue;
+            Hit hit;
+            hit.content = q.value(0).toString();
+            hit.chunkIndex = q.value(1).toInt();
+            hit.documentId = q.value(2).toString();
+            hit.documentName = q.value(3).toString();
+            hit.title = hit.documentName;
+            hit.baseId = q.value(4).toString();
+            hit.baseName = q.value(5).toString();
+            hit.chunkId = chunkId;
+            hit.vectorScore = cos;
+            hits.push_back(std::move(hit));
+        }
+    }
+    for (Hit &hit : hits) {
+        if (!hybrid)
+            hit.keywordScore = 0.0;
+        hit.score = hit.keywordScore * kw + hit.vectorScore * vw;
+    }
+    hits.erase(std::remove_if(hits.begin(), hits.end(),
+                              [&options](const Hit &h) {
+                                  return h.score <= 0.0 || h.score < options.scoreThreshold;
+                              }),
+               hits.end());
+    std::stable_sort(hits.begin(), hits.end(),
+                     [](const Hit &a, const Hit &b) { return a.score > b.score; });
+    if (int(hits.size()) > options.topK)
+        hits.resize(std::size_t(options.topK));
     for (std::size_t i = 0; i < hits.size(); ++i)
         hits[i].position = int(i) + 1;
     return hits;

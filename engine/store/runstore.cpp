@@ -141,8 +141,90 @@ const QStringList &schemaStatements()
                        " node_id TEXT NOT NULL DEFAULT '',"
                        " body TEXT NOT NULL,"
                        " PRIMARY KEY (run_id, seq)) WITHOUT ROWID"),
+        // Schema 2: the turns of chatflow conversations, with the conversation variables as
+        // they were after each turn.
+        QStringLiteral("CREATE TABLE IF NOT EXISTS conversations ("
+                       " conversation_id TEXT NOT NULL,"
+                       " turn_index INTEGER NOT NULL,"
+                       " run_id TEXT NOT NULL DEFAULT '',"
+                       " query TEXT NOT NULL DEFAULT '',"
+                       " answer TEXT NOT NULL DEFAULT '',"
+                       " created_ms INTEGER NOT NULL DEFAULT 0,"
+                       " conversation_variables TEXT,"
+                       " PRIMARY KEY (conversation_id, turn_index)) WITHOUT ROWID"),
     };
     return statements;
+}
+
+// Token metering (metering::UsageRecord). Created on every open (IF NOT EXISTS), so files of any
+// schema version get it without a version bump. Every group-by column leads an index with the
+// time after it, so a filtered aggregation (one app this week) reads only its range.
+const QStringList &usageSchemaStatements()
+{
+    static const QStringList statements{
+        QStringLiteral("CREATE TABLE IF NOT EXISTS usage_records ("
+                       " id INTEGER PRIMARY KEY,"
+                       " ts_ms INTEGER NOT NULL,"
+                       " run_id TEXT NOT NULL DEFAULT '',"
+                       " execution_id TEXT NOT NULL DEFAULT '',"
+                       " node_id TEXT NOT NULL DEFAULT '',"
+                       " node_kind TEXT NOT NULL DEFAULT '',"
+                       " app_id TEXT NOT NULL DEFAULT '',"
+                       " user_id TEXT NOT NULL DEFAULT '',"
+                       " endpoint TEXT NOT NULL DEFAULT '',"
+                       " model TEXT NOT NULL DEFAULT '',"
+                       " prompt_tokens INTEGER NOT NULL DEFAULT 0,"
+                       " completion_tokens INTEGER NOT NULL DEFAULT 0,"
+                       " reasoning_tokens INTEGER NOT NULL DEFAULT 0,"
+                       " cached_tokens INTEGER NOT NULL DEFAULT 0,"
+                       " image_count INTEGER NOT NULL DEFAULT 0,"
+                       " ttft_ms INTEGER,"
+                       " latency_ms INTEGER NOT NULL DEFAULT 0,"
+                       " cost REAL,"
+                       " currency TEXT NOT NULL DEFAULT '',"
+                       " cost_usd REAL)"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS usage_by_run ON usage_records(run_id, node_id)"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS usage_by_time ON usage_records(ts_ms)"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS usage_by_model ON usage_records(model, ts_ms)"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS usage_by_app ON usage_records(app_id, ts_ms)"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS usage_by_user ON usage_records(user_id, ts_ms)"),
+        QStringLiteral(
+            "CREATE INDEX IF NOT EXISTS usage_by_endpoint ON usage_records(endpoint, ts_ms)"),
+        // Hourly totals per (model, app, user, endpoint, node kind), kept up to date in the
+        // same transaction as the records: aggregations by those columns or by hour/day over
+        // whole hours read this instead of every record (a million records of a month are a
+        // few tens of thousands of rows here).
+        QStringLiteral("CREATE TABLE IF NOT EXISTS usage_rollup ("
+                       " hour_ms INTEGER NOT NULL,"
+                       " model TEXT NOT NULL,"
+                       " app_id TEXT NOT NULL,"
+                       " user_id TEXT NOT NULL,"
+                       " endpoint TEXT NOT NULL,"
+                       " node_kind TEXT NOT NULL,"
+                       " calls INTEGER NOT NULL,"
+                       " prompt_tokens INTEGER NOT NULL,"
+                       " completion_tokens INTEGER NOT NULL,"
+                       " reasoning_tokens INTEGER NOT NULL,"
+                       " cached_tokens INTEGER NOT NULL,"
+                       " image_count INTEGER NOT NULL,"
+                       " latency_ms INTEGER NOT NULL,"
+                       " cost_usd REAL NOT NULL,"
+                       " unpriced INTEGER NOT NULL,"
+                       " PRIMARY KEY (hour_ms, model, app_id, user_id, endpoint, node_kind))"
+                       " WITHOUT ROWID"),
+    };
+    return statements;
+}
+
+// Fills usage_rollup from usage_records (a file whose records predate the rollup table).
+const QString &usageRollupBackfill()
+{
+    static const QString sql = QStringLiteral(
+        "INSERT OR REPLACE INTO usage_rollup SELECT (ts_ms / 3600000) * 3600000, model, app_id,"
+        " user_id, endpoint, node_kind, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens),"
+        " SUM(reasoning_tokens), SUM(cached_tokens), SUM(image_count), SUM(latency_ms),"
+        " TOTAL(cost_usd), SUM(cost_usd IS NULL) FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6");
+    return sql;
 }
 
 Error sqlError(const QString &code, const QString &what, const QSqlError &error)
@@ -456,6 +538,144 @@ public:
         return {};
     }
 
+    Result<void> appendTurn(const QString &conversationId, const QString &runId,
+                            const QString &query, const QString &answer, const Json &variables)
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_name, false);
+        const auto failed = [&](const QSqlError &error) {
+            db.rollback();
+            return tl::unexpected(
+                sqlError(QStringLiteral("store.write"),
+                         QCoreApplication::translate("flowbench::store::RunStore",
+                                                     "cannot save the turn of conversation %1")
+                             .arg(conversationId),
+                         error));
+        };
+        if (!db.isOpen() || !db.transaction())
+            return failed(db.lastError());
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral(
+            "INSERT INTO conversations (conversation_id, turn_index, run_id, query, answer,"
+            " created_ms, conversation_variables) VALUES (?, (SELECT COALESCE(MAX(turn_index) + 1,"
+            " 0) FROM conversations WHERE conversation_id = ?), COALESCE(?, ''), COALESCE(?, ''),"
+            " COALESCE(?, ''), ?, ?)"));
+        q.addBindValue(conversationId);
+        q.addBindValue(conversationId);
+        q.addBindValue(runId);
+        q.addBindValue(query);
+        q.addBindValue(answer);
+        q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        q.addBindValue(toText(variables.is_object() ? variables : Json::object()));
+        if (!q.exec())
+            return failed(q.lastError());
+        q.finish();
+        if (!db.commit())
+            return failed(db.lastError());
+        return {};
+    }
+
+    // Token metering: one transaction per batch, one prepared statement.
+    Result<void> writeUsage(const std::vector<metering::UsageRecord> &records)
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_name, false);
+        const auto failed = [&](const QSqlError &error) {
+            db.rollback();
+            return tl::unexpected(sqlError(QStringLiteral("store.write"),
+                                           QCoreApplication::translate("flowbench::store::RunStore",
+                                                                       "cannot save usage records"),
+                                           error));
+        };
+        if (!db.isOpen() || !db.transaction())
+            return failed(db.lastError());
+        if (!m_insertUsage) {
+            m_insertUsage.emplace(db);
+            if (!m_insertUsage->prepare(QStringLiteral(
+                    "INSERT INTO usage_records (ts_ms, run_id, execution_id, node_id, node_kind,"
+                    " app_id, user_id, endpoint, model, prompt_tokens, completion_tokens,"
+                    " reasoning_tokens, cached_tokens, image_count, ttft_ms, latency_ms, cost,"
+                    " currency, cost_usd) VALUES (?, COALESCE(?, ''), COALESCE(?, ''),"
+                    " COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''),"
+                    " COALESCE(?, ''), COALESCE(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ''),"
+                    " ?)"))) {
+                const QSqlError error = m_insertUsage->lastError();
+                m_insertUsage.reset();
+                return failed(error);
+            }
+        }
+        if (!m_upsertRollup) {
+            m_upsertRollup.emplace(db);
+            if (!m_upsertRollup->prepare(QStringLiteral(
+                    "INSERT INTO usage_rollup (hour_ms, model, app_id, user_id, endpoint,"
+                    " node_kind, calls, prompt_tokens, completion_tokens, reasoning_tokens,"
+                    " cached_tokens, image_count, latency_ms, cost_usd, unpriced) VALUES (?,"
+                    " COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''), COALESCE(?, ''),"
+                    " COALESCE(?, ''), 1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET"
+                    " calls = calls + 1, prompt_tokens = prompt_tokens + excluded.prompt_tokens,"
+                    " completion_tokens = completion_tokens + excluded.completion_tokens,"
+                    " reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,"
+                    " cached_tokens = cached_tokens + excluded.cached_tokens,"
+                    " image_count = image_count + excluded.image_count,"
+                    " latency_ms = latency_ms + excluded.latency_ms,"
+                    " cost_usd = cost_usd + excluded.cost_usd,"
+                    " unpriced = unpriced + excluded.unpriced"))) {
+                const QSqlError error = m_upsertRollup->lastError();
+                m_upsertRollup.reset();
+                return failed(error);
+            }
+        }
+        QSqlQuery &q = *m_insertUsage;
+        QSqlQuery &rollup = *m_upsertRollup;
+        for (const metering::UsageRecord &r : records) {
+            rollup.bindValue(0, r.timestampMs - r.timestampMs % 3600000);
+            rollup.bindValue(1, r.model);
+            rollup.bindValue(2, r.appId);
+            rollup.bindValue(3, r.userId);
+            rollup.bindValue(4, r.endpoint);
+            rollup.bindValue(5, r.nodeKind);
+            rollup.bindValue(6, r.promptTokens);
+            rollup.bindValue(7, r.completionTokens);
+            rollup.bindValue(8, r.reasoningTokens);
+            rollup.bindValue(9, r.cachedTokens);
+            rollup.bindValue(10, r.imageCount);
+            rollup.bindValue(11, r.latencyMs);
+            rollup.bindValue(12, r.costUsd.value_or(0.0));
+            rollup.bindValue(13, r.costUsd ? 0 : 1);
+            if (!rollup.exec())
+                return failed(rollup.lastError());
+            q.bindValue(0, r.timestampMs);
+            q.bindValue(1, r.runId);
+            q.bindValue(2, r.executionId);
+            q.bindValue(3, r.nodeId);
+            q.bindValue(4, r.nodeKind);
+            q.bindValue(5, r.appId);
+            q.bindValue(6, r.userId);
+            q.bindValue(7, r.endpoint);
+            q.bindValue(8, r.model);
+            q.bindValue(9, r.promptTokens);
+            q.bindValue(10, r.completionTokens);
+            q.bindValue(11, r.reasoningTokens);
+            q.bindValue(12, r.cachedTokens);
+            q.bindValue(13, r.imageCount);
+            q.bindValue(14, r.ttftMs >= 0 ? QVariant(r.ttftMs) : QVariant());
+            q.bindValue(15, r.latencyMs);
+            q.bindValue(16, r.cost ? QVariant(*r.cost) : QVariant());
+            q.bindValue(17, r.currency);
+            q.bindValue(18, r.costUsd ? QVariant(*r.costUsd) : QVariant());
+            if (!q.exec())
+                return failed(q.lastError());
+        }
+        if (!db.commit())
+            return failed(db.lastError());
+        return {};
+    }
+    void closeUsage()
+    {
+        m_insertUsage.reset();
+        m_upsertRollup.reset();
+    }
+    std::optional<QSqlQuery> m_insertUsage;
+    std::optional<QSqlQuery> m_upsertRollup;
+
 private:
     struct NodeRow
     {
@@ -563,6 +783,36 @@ struct RunStore::Private
     Writer *writer = nullptr;
     QTimer flushTimer;
     std::vector<std::shared_ptr<Recording>> recordings;
+    // Token metering: records waiting for the writer, and the timer that sends them.
+    std::vector<metering::UsageRecord> pendingUsage;
+    QTimer usageTimer;
+
+    void postUsage()
+    {
+        usageTimer.stop();
+        if (pendingUsage.empty())
+            return;
+        auto batch = std::make_shared<std::vector<metering::UsageRecord>>();
+        batch->swap(pendingUsage);
+        Writer *w = writer;
+        RunStore *store = q;
+        QMetaObject::invokeMethod(
+            writer,
+            [w, store, batch] {
+                const auto written = w->writeUsage(*batch);
+                if (written)
+                    return;
+                const QString error = written.error().message;
+                QMetaObject::invokeMethod(
+                    store,
+                    [store, error] {
+                        qWarning("run store: %s", qPrintable(error));
+                        Q_EMIT store->writeFailed(QString(), error);
+                    },
+                    Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
+    }
 
     void post(std::shared_ptr<Batch> batch)
     {
@@ -646,6 +896,9 @@ RunStore::RunStore()
     d->q = this;
     d->flushTimer.setInterval(kFlushIntervalMs);
     connect(&d->flushTimer, &QTimer::timeout, this, [this] { d->flushAll(); });
+    d->usageTimer.setSingleShot(true);
+    d->usageTimer.setInterval(kFlushIntervalMs);
+    connect(&d->usageTimer, &QTimer::timeout, this, [this] { d->postUsage(); });
 }
 
 RunStore::~RunStore()
@@ -659,10 +912,16 @@ RunStore::~RunStore()
     }
     d->recordings.clear();
     if (d->writer) {
+        d->postUsage();
         Writer *w = d->writer;
         // Queued calls run in order, so this runs after every batch posted above.
         QMetaObject::invokeMethod(
-            w, [w] { w->close(); }, Qt::BlockingQueuedConnection);
+            w,
+            [w] {
+                w->closeUsage();
+                w->close();
+            },
+            Qt::BlockingQueuedConnection);
         d->thread.quit();
         d->thread.wait();
         delete d->writer;
@@ -782,6 +1041,23 @@ Result<std::unique_ptr<RunStore>> RunStore::open(const QString &path)
                                                          "cannot create the run store %1")
                                  .arg(QDir::toNativeSeparators(path)),
                              db.lastError()));
+        }
+        const bool hadRollup
+            = q.exec(QStringLiteral("SELECT 1 FROM sqlite_master WHERE name = 'usage_rollup'"))
+              && q.next();
+        q.finish();
+        QStringList usageStatements = usageSchemaStatements();
+        if (!hadRollup)
+            usageStatements << usageRollupBackfill();
+        for (const QString &sql : std::as_const(usageStatements)) {
+            if (!q.exec(sql))
+                return tl::unexpected(
+                    sqlError(QStringLiteral("store.schema"),
+                             QCoreApplication::translate("flowbench::store::RunStore",
+                                                         "cannot create the run store %1")
+                                 .arg(QDir::toNativeSeparators(path)),
+                             q.lastError()));
+            q.finish();
         }
         return {};
     };
@@ -978,17 +1254,11 @@ Result<RecordedRun> RunStore::loadRun(const QString &runId) const
     return run;
 }
 
-QList<RunSummary> RunStore::listRuns(int limit) const
+namespace {
+
+QList<RunSummary> readSummaries(QSqlQuery &q)
 {
     QList<RunSummary> out;
-    FB_ASSERT(QThread::currentThread() == thread(), return out);
-    d->sync();
-    QSqlQuery q(d->reader());
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT run_id, workflow_name, status, started_ms, elapsed_ms,"
-                             " total_tokens, exceptions_count FROM runs"
-                             " ORDER BY started_ms DESC, rowid DESC LIMIT ?"));
-    q.addBindValue(limit < 0 ? -1 : limit);
     if (!q.exec()) {
         qWarning("run store: cannot list runs: %s", qPrintable(q.lastError().text()));
         return out;
@@ -1002,9 +1272,40 @@ QList<RunSummary> RunStore::listRuns(int limit) const
         s.elapsedMs = q.value(4).toLongLong();
         s.totalTokens = q.value(5).toLongLong();
         s.exceptionsCount = q.value(6).toInt();
+        s.error = q.value(7).toString();
         out.append(s);
     }
     return out;
+}
+
+} // namespace
+
+QList<RunSummary> RunStore::listRuns(int limit) const
+{
+    FB_ASSERT(QThread::currentThread() == thread(), return {});
+    d->sync();
+    QSqlQuery q(d->reader());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT run_id, workflow_name, status, started_ms, elapsed_ms,"
+                             " total_tokens, exceptions_count, error FROM runs"
+                             " ORDER BY started_ms DESC, rowid DESC LIMIT ?"));
+    q.addBindValue(limit < 0 ? -1 : limit);
+    return readSummaries(q);
+}
+
+QList<RunSummary> RunStore::listRunsOfWorkflow(const QString &workflowName, int limit) const
+{
+    FB_ASSERT(QThread::currentThread() == thread(), return {});
+    d->sync();
+    QSqlQuery q(d->reader());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT run_id, workflow_name, status, started_ms, elapsed_ms,"
+                             " total_tokens, exceptions_count, error FROM runs"
+                             " WHERE workflow_name = ? ORDER BY started_ms DESC, rowid DESC"
+                             " LIMIT ?"));
+    q.addBindValue(workflowName);
+    q.addBindValue(limit < 0 ? -1 : limit);
+    return readSummaries(q);
 }
 
 Result<void> RunStore::deleteRun(const QString &runId)
@@ -1022,6 +1323,253 @@ Result<void> RunStore::deleteRun(const QString &runId)
     QMetaObject::invokeMethod(
         w, [w, &result, runId] { result = w->deleteRun(runId); }, Qt::BlockingQueuedConnection);
     return result;
+}
+
+Result<void> RunStore::appendTurn(const QString &conversationId, const QString &runId,
+                                  const QString &query, const QString &answer,
+                                  const Json &conversationVariables)
+{
+    FB_ASSERT(QThread::currentThread() == thread(),
+              return makeError(QStringLiteral("store.thread"), QStringLiteral("wrong thread")));
+    Result<void> result;
+    Writer *w = d->writer;
+    QMetaObject::invokeMethod(
+        w,
+        [&] {
+            result = w->appendTurn(conversationId, runId, query, answer, conversationVariables);
+        },
+        Qt::BlockingQueuedConnection);
+    return result;
+}
+
+Result<ConversationState> RunStore::loadConversation(const QString &conversationId) const
+{
+    FB_ASSERT(QThread::currentThread() == thread(),
+              return makeError(QStringLiteral("store.thread"), QStringLiteral("wrong thread")));
+    d->sync();
+    QSqlQuery q(d->reader());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT query, answer, run_id, conversation_variables"
+                             " FROM conversations WHERE conversation_id = ? ORDER BY turn_index"));
+    q.addBindValue(conversationId);
+    if (!q.exec())
+        return tl::unexpected(sqlError(
+            QStringLiteral("store.read"),
+            QCoreApplication::translate("flowbench::store::RunStore", "cannot read conversation %1")
+                .arg(conversationId),
+            q.lastError()));
+    ConversationState state;
+    Json last;
+    while (q.next()) {
+        state.history.push_back({q.value(0).toString(), q.value(1).toString()});
+        state.runIds << q.value(2).toString();
+        last = fromText(q.value(3));
+    }
+    state.conversationVariables = last.is_object() ? last : Json::object();
+    state.dialogueCount = static_cast<int>(state.history.size());
+    return state;
+}
+
+void RunStore::appendUsage(const metering::UsageRecord &record)
+{
+    FB_ASSERT(QThread::currentThread() == thread(), return );
+    d->pendingUsage.push_back(record);
+    if (d->pendingUsage.size() >= 1000)
+        d->postUsage();
+    else if (!d->usageTimer.isActive())
+        d->usageTimer.start();
+}
+
+Result<void> RunStore::appendUsageBatch(const std::vector<metering::UsageRecord> &records)
+{
+    FB_ASSERT(QThread::currentThread() == thread(),
+              return makeError(QStringLiteral("store.thread"), QStringLiteral("wrong thread")));
+    d->postUsage(); // keeps the order
+    Result<void> result;
+    Writer *w = d->writer;
+    QMetaObject::invokeMethod(
+        w, [&] { result = w->writeUsage(records); }, Qt::BlockingQueuedConnection);
+    return result;
+}
+
+namespace {
+
+// The WHERE clause of a usage filter and its bound values, in order.
+QString usageWhere(const metering::UsageFilter &f, QVariantList *values)
+{
+    QStringList terms;
+    const auto eq = [&](const char *column, const QString &value) {
+        if (value.isEmpty())
+            return;
+        terms << QString::fromLatin1(column) + QStringLiteral(" = ?");
+        values->append(value);
+    };
+    eq("run_id", f.runId);
+    eq("node_id", f.nodeId);
+    eq("model", f.model);
+    eq("app_id", f.appId);
+    eq("user_id", f.userId);
+    eq("endpoint", f.endpoint);
+    if (f.fromMs != 0) {
+        terms << QStringLiteral("ts_ms >= ?");
+        values->append(f.fromMs);
+    }
+    if (f.toMs != 0) {
+        terms << QStringLiteral("ts_ms < ?");
+        values->append(f.toMs);
+    }
+    return terms.isEmpty() ? QString()
+                           : QStringLiteral(" WHERE ") + terms.join(QStringLiteral(" AND "));
+}
+
+} // namespace
+
+Result<std::vector<metering::UsageTotals>>
+RunStore::aggregateUsage(metering::UsageGroup by, const metering::UsageFilter &filter) const
+{
+    FB_ASSERT(QThread::currentThread() == thread(),
+              return makeError(QStringLiteral("store.thread"), QStringLiteral("wrong thread")));
+    d->postUsage();
+    d->sync();
+    using G = metering::UsageGroup;
+    const qint64 width = filter.bucketMs > 0 ? filter.bucketMs : 86400000;
+    QString key;
+    switch (by) {
+    case G::Run:
+        key = QStringLiteral("run_id");
+        break;
+    case G::Node:
+        key = QStringLiteral("node_id");
+        break;
+    case G::NodeKind:
+        key = QStringLiteral("node_kind");
+        break;
+    case G::Model:
+        key = QStringLiteral("model");
+        break;
+    case G::App:
+        key = QStringLiteral("app_id");
+        break;
+    case G::User:
+        key = QStringLiteral("user_id");
+        break;
+    case G::Endpoint:
+        key = QStringLiteral("endpoint");
+        break;
+    case G::Time:
+        // Integers only (no user text in the SQL): the bucket start in UTC ms.
+        key = QStringLiteral("((ts_ms + %1) / %2) * %2 - %1").arg(filter.utcOffsetMs).arg(width);
+        break;
+    }
+    QVariantList values;
+    const QString where = usageWhere(filter, &values);
+    // The hourly rollup answers whenever whole hours are asked for: no run or node in the
+    // filter or the grouping, hour-aligned window and buckets.
+    constexpr qint64 hour = 3600000;
+    const bool rollup = by != G::Run && by != G::Node && filter.runId.isEmpty()
+                        && filter.nodeId.isEmpty() && filter.fromMs % hour == 0
+                        && filter.toMs % hour == 0
+                        && (by != G::Time || (width % hour == 0 && filter.utcOffsetMs % hour == 0));
+    QString sql;
+    if (rollup) {
+        QString rollupKey = key;
+        rollupKey.replace(QStringLiteral("ts_ms"), QStringLiteral("hour_ms"));
+        QString rollupWhere = where;
+        rollupWhere.replace(QStringLiteral("ts_ms"), QStringLiteral("hour_ms"));
+        sql = QStringLiteral("SELECT %1, SUM(calls), SUM(prompt_tokens), SUM(completion_tokens),"
+                             " SUM(reasoning_tokens), SUM(cached_tokens), SUM(image_count),"
+                             " SUM(latency_ms), TOTAL(cost_usd), SUM(unpriced)"
+                             " FROM usage_rollup%2 GROUP BY 1 ORDER BY 1")
+                  .arg(rollupKey, rollupWhere);
+    } else {
+        sql = QStringLiteral("SELECT %1, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens),"
+                             " SUM(reasoning_tokens), SUM(cached_tokens), SUM(image_count),"
+                             " SUM(latency_ms), TOTAL(cost_usd), SUM(cost_usd IS NULL)"
+                             " FROM usage_records%2 GROUP BY 1 ORDER BY 1")
+                  .arg(key, where);
+    }
+    QSqlQuery q(d->reader());
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    for (const QVariant &v : std::as_const(values))
+        q.addBindValue(v);
+    if (!q.exec())
+        return tl::unexpected(sqlError(
+            QStringLiteral("store.read"),
+            QCoreApplication::translate("flowbench::store::RunStore", "cannot read usage records"),
+            q.lastError()));
+    std::vector<metering::UsageTotals> out;
+    while (q.next()) {
+        metering::UsageTotals t;
+        t.key = q.value(0).toString();
+        if (by == G::Time)
+            t.bucketMs = q.value(0).toLongLong();
+        t.calls = q.value(1).toLongLong();
+        t.promptTokens = q.value(2).toLongLong();
+        t.completionTokens = q.value(3).toLongLong();
+        t.reasoningTokens = q.value(4).toLongLong();
+        t.cachedTokens = q.value(5).toLongLong();
+        t.imageCount = q.value(6).toLongLong();
+        t.latencyMsSum = q.value(7).toLongLong();
+        t.costUsd = q.value(8).toDouble();
+        t.unpricedCalls = q.value(9).toLongLong();
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+Result<std::vector<metering::UsageRecord>> RunStore::loadUsage(const metering::UsageFilter &filter,
+                                                               int limit) const
+{
+    FB_ASSERT(QThread::currentThread() == thread(),
+              return makeError(QStringLiteral("store.thread"), QStringLiteral("wrong thread")));
+    d->postUsage();
+    d->sync();
+    QVariantList values;
+    const QString where = usageWhere(filter, &values);
+    QSqlQuery q(d->reader());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT ts_ms, run_id, execution_id, node_id, node_kind, app_id,"
+                             " user_id, endpoint, model, prompt_tokens, completion_tokens,"
+                             " reasoning_tokens, cached_tokens, image_count, ttft_ms, latency_ms,"
+                             " cost, currency, cost_usd FROM usage_records%1 ORDER BY ts_ms, id"
+                             " LIMIT ?")
+                  .arg(where));
+    for (const QVariant &v : std::as_const(values))
+        q.addBindValue(v);
+    q.addBindValue(limit < 0 ? -1 : limit);
+    if (!q.exec())
+        return tl::unexpected(sqlError(
+            QStringLiteral("store.read"),
+            QCoreApplication::translate("flowbench::store::RunStore", "cannot read usage records"),
+            q.lastError()));
+    std::vector<metering::UsageRecord> out;
+    while (q.next()) {
+        metering::UsageRecord r;
+        r.timestampMs = q.value(0).toLongLong();
+        r.runId = q.value(1).toString();
+        r.executionId = q.value(2).toString();
+        r.nodeId = q.value(3).toString();
+        r.nodeKind = q.value(4).toString();
+        r.appId = q.value(5).toString();
+        r.userId = q.value(6).toString();
+        r.endpoint = q.value(7).toString();
+        r.model = q.value(8).toString();
+        r.promptTokens = q.value(9).toLongLong();
+        r.completionTokens = q.value(10).toLongLong();
+        r.reasoningTokens = q.value(11).toLongLong();
+        r.cachedTokens = q.value(12).toLongLong();
+        r.imageCount = q.value(13).toInt();
+        r.ttftMs = q.value(14).isNull() ? -1 : q.value(14).toLongLong();
+        r.latencyMs = q.value(15).toLongLong();
+        if (!q.value(16).isNull())
+            r.cost = q.value(16).toDouble();
+        r.currency = q.value(17).toString();
+        if (!q.value(18).isNull())
+            r.costUsd = q.value(18).toDouble();
+        out.push_back(std::move(r));
+    }
+    return out;
 }
 
 Result<document::Workflow> recordedWorkflow(const RecordedRun &run)

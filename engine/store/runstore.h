@@ -3,6 +3,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include "core/result.h"
 #include "document/workflow.h"
 #include "runtime/graphengine.h"
+#include "metering/usagerecord.h"
 
 namespace flowbench::store {
 
@@ -68,6 +70,17 @@ struct RecordedRun
     Json events = Json::array();              // RunEvent::toJson() of every event, in order
 };
 
+// A chatflow conversation as the run store keeps it between `flowbench run` invocations.
+struct ConversationState
+{
+    runtime::ConversationHistory history;        // its turns, oldest first
+    Json conversationVariables = Json::object(); // after the last turn ({} when none)
+    // Turns stored so far. Dify counts the turn being run too: the next turn's
+    // sys.dialogue_count is dialogueCount + 1.
+    int dialogueCount = 0;
+    QStringList runIds; // the run of each turn, oldest first
+};
+
 // One row of the run history.
 struct RunSummary
 {
@@ -78,6 +91,7 @@ struct RunSummary
     qint64 elapsedMs = 0;
     qint64 totalTokens = 0;
     int exceptionsCount = 0;
+    QString error; // why it failed, empty otherwise
 };
 
 // The run history: an SQLite file (QtSql) with the runs, their node executions and their
@@ -112,7 +126,8 @@ class RunStore : public QObject
 
 public:
     // PRAGMA user_version of the files this version writes; newer files are refused.
-    static constexpr int kSchemaVersion = 1;
+    // 2 added the conversations table; older files are upgraded when opened.
+    static constexpr int kSchemaVersion = 2;
 
     // Opens (creating when absent, with its folder) a run store. Errors: "store.driver" (no Qt
     // SQLite driver), "store.open" (cannot open or create the file), "store.corrupt" (the file
@@ -143,9 +158,43 @@ public:
     [[nodiscard]] Result<RecordedRun> loadRun(const QString &runId) const;
     // Newest first. Empty (with a warning in the log) on database errors.
     [[nodiscard]] QList<RunSummary> listRuns(int limit = 100) const;
+    // The runs of one workflow, by the app name it had when it ran (Workflow::name(), the
+    // RunSummary::workflowName), newest first. Empty (with a warning) on database errors.
+    [[nodiscard]] QList<RunSummary> listRunsOfWorkflow(const QString &workflowName,
+                                                       int limit = 100) const;
     // Removes a run with its node executions and events (and its workflow snapshot when no
     // other run shares it); "store.not-found" when absent, "store.busy" while it is recording.
     Result<void> deleteRun(const QString &runId);
+
+    // Chatflow conversations. appendTurn() adds the next turn of `conversationId` (its index is
+    // the number of turns before it) with the conversation variables as they are after the turn;
+    // it returns when the turn is committed. Errors: "store.write".
+    Result<void> appendTurn(const QString &conversationId, const QString &runId,
+                            const QString &query, const QString &answer,
+                            const Json &conversationVariables);
+    // The conversation's turns and its last conversation variables; an unknown id is an empty
+    // conversation (dialogueCount 0). Errors: "store.read".
+    [[nodiscard]] Result<ConversationState> loadConversation(const QString &conversationId) const;
+
+    // Token metering (engine/metering): one usage record per LLM-family call, in the
+    // usage_records table (indexed by run, model, app, user, endpoint and time). appendUsage()
+    // costs the caller one copy: records go to the writer thread in batches (every 500 ms, or
+    // at once when 1,000 are waiting) and are written in one transaction each. Usage records
+    // outlive deleteRun(): they are the spending history.
+    void appendUsage(const metering::UsageRecord &record);
+    // Writes many records in one transaction and returns when they are committed (imports,
+    // benchmarks). Errors: "store.write".
+    Result<void> appendUsageBatch(const std::vector<metering::UsageRecord> &records);
+    // SQL GROUP BY over the filter (see metering::aggregate for the in-memory equivalent);
+    // groups sorted by key. Groupings by model, app, user, endpoint, node kind or time over
+    // whole hours (no run/node filter, hour-aligned window) read an hourly rollup table kept in
+    // step with the records; the rest read the records through their indexes. Waits for
+    // everything appended so far. Errors: "store.read".
+    [[nodiscard]] Result<std::vector<metering::UsageTotals>>
+    aggregateUsage(metering::UsageGroup by, const metering::UsageFilter &filter = {}) const;
+    // The records matching the filter, oldest first; limit < 0: all. Errors: "store.read".
+    [[nodiscard]] Result<std::vector<metering::UsageRecord>>
+    loadUsage(const metering::UsageFilter &filter = {}, int limit = -1) const;
 
 Q_SIGNALS:
     // A recorded run's final write is committed (emitted on the store's thread).

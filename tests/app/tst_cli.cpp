@@ -3,12 +3,15 @@
 #include <QDir>
 #include "llm/endpointprofile.h"
 #include "llm/simulator/simulator.h"
+#include "store/runstore.h"
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+
+using Json = nlohmann::json;
 
 namespace {
 
@@ -74,6 +77,8 @@ private Q_SLOTS:
     void examplesRunAgainstSimulator();
     void knowledgeBaseAndRagExample();
     void runWithProfile();
+    void runUsesDefaultEndpoint();
+    void runConversationTurns();
     void validateFixturesExitZero();
     void validateReportsProblemsWithLocations();
     void validateUnreadable_data();
@@ -276,13 +281,31 @@ void TestCli::runPrintsResult()
 
 void TestCli::runFailedAndUnusable()
 {
-    // An LLM node without an endpoint fails the run: exit 1, and the error says how to give one.
+    // An LLM node whose endpoint does not answer fails the run: exit 1. (Without endpoint flags
+    // the run uses the selected profile: here one that points where nothing listens.)
+    const QString configHome = m_dir.filePath(QStringLiteral("config-unreachable"));
+    {
+        flowbench::llm::ProfileStore profiles(configHome + QStringLiteral("/Flowbench/Flowbench"));
+        QVERIFY(profiles.load());
+        flowbench::llm::EndpointProfile p;
+        p.name = QStringLiteral("offline-vllm");
+        p.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:1/v1"));
+        QVERIFY(profiles.addProfile(p));
+        QVERIFY(profiles.setSelectedProfileName(p.name));
+    }
+    const QByteArray savedConfigHome = qgetenv("XDG_CONFIG_HOME");
+    qputenv("XDG_CONFIG_HOME", configHome.toUtf8());
     const Run failed = runFlowbench({QStringLiteral("run"), fixture("basic_chatflow.yml"),
                                      QStringLiteral("--query"), QStringLiteral("hi")});
+    if (savedConfigHome.isEmpty())
+        qunsetenv("XDG_CONFIG_HOME");
+    else
+        qputenv("XDG_CONFIG_HOME", savedConfigHome);
     QCOMPARE(failed.code, 1);
+    QVERIFY2(failed.err.contains(QStringLiteral("offline-vllm")), qPrintable(failed.err));
     const QJsonObject o = lastJson(failed.out);
     QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
-    QVERIFY(o.value(QStringLiteral("error")).toString().contains(QStringLiteral("--endpoint")));
+    QVERIFY(!o.value(QStringLiteral("error")).toString().isEmpty());
     // Unusable arguments and invalid files: exit 2, nothing on stdout.
     for (const QStringList &args :
          {QStringList{QStringLiteral("run")},
@@ -588,6 +611,146 @@ void TestCli::runWithProfile()
     QTRY_VERIFY_WITH_TIMEOUT(proc.state() == QProcess::NotRunning, 30000);
     QCOMPARE(proc.exitCode(), 2);
     QVERIFY(proc.readAllStandardError().contains("local-sim"));
+}
+
+// `--conversation-id`: each run is a turn of a conversation kept in the run store; the next turn
+// gets Dify's sys.dialogue_count (this turn included) and the earlier turns reach the model
+// through the example's chatflow memory.
+void TestCli::runConversationTurns()
+{
+    flowbench::llm::Simulator sim;
+    const quint16 port = sim.listen();
+    QVERIFY(port != 0);
+    const QString example
+        = QStringLiteral(FLOWBENCH_SOURCE_DIR "/resources/examples/support_chatflow.yml");
+    QJsonObject out;
+    const auto turn = [&](const QString &query, const QString &id = QStringLiteral("cli-c1"),
+                          const QString &file = QString()) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("FLOWBENCH_RUN_STORE"), g_runStore);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(FLOWBENCH_BINARY),
+                {QStringLiteral("run"), file.isEmpty() ? example : file,
+                 QStringLiteral("--conversation-id"), id, QStringLiteral("--query"), query,
+                 QStringLiteral("--endpoint"), QStringLiteral("http://127.0.0.1:%1/v1").arg(port),
+                 QStringLiteral("--model"), sim.config().model});
+        // The simulator answers from this process's event loop, so wait on the loop.
+        QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 30000);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitCode() == 0, qPrintable(err));
+        out = lastJson(QString::fromUtf8(p.readAllStandardOutput()));
+    };
+    const QString first = QStringLiteral(R"({"category_id": "tech"} my app crashes)");
+    const QString firstAnswer = QStringLiteral(
+        R"(Echo: {"category_id": "tech"} my app crashes This is a simulated reply.)");
+    turn(first);
+    QCOMPARE(out.value(QStringLiteral("conversation_id")).toString(), QStringLiteral("cli-c1"));
+    QCOMPARE(out.value(QStringLiteral("dialogue_count")).toInt(), 1);
+    QCOMPARE(
+        out.value(QStringLiteral("outputs")).toObject().value(QStringLiteral("answer")).toString(),
+        firstAnswer);
+    // The first turn's request had no history.
+    Json body = Json::parse(sim.lastRequestBody().toStdString());
+    QCOMPARE(body["messages"].size(), size_t(2));
+
+    const QString second = QStringLiteral(R"({"category_id": "tech"} it still crashes)");
+    turn(second);
+    QCOMPARE(out.value(QStringLiteral("dialogue_count")).toInt(), 2);
+    QCOMPARE(
+        out.value(QStringLiteral("outputs")).toObject().value(QStringLiteral("answer")).toString(),
+        QStringLiteral(
+            R"(Echo: {"category_id": "tech"} it still crashes This is a simulated reply.)"));
+    // The technical assistant saw system, the first turn, then the new query.
+    body = Json::parse(sim.lastRequestBody().toStdString());
+    QCOMPARE(body["messages"].size(), size_t(4));
+    QCOMPARE(body["messages"][1]["role"], Json("user"));
+    QCOMPARE(body["messages"][1]["content"], Json(first.toStdString()));
+    QCOMPARE(body["messages"][2]["role"], Json("assistant"));
+    QCOMPARE(body["messages"][2]["content"], Json(firstAnswer.toStdString()));
+    QCOMPARE(body["messages"][3]["content"], Json(second.toStdString()));
+
+    // The store has both turns; conversation variables are kept with each turn.
+    turn(QStringLiteral("remember me"), QStringLiteral("cli-vars"),
+         fixture("test_streaming_conversation_variables.yml"));
+    {
+        auto store = flowbench::store::RunStore::open(g_runStore);
+        QVERIFY(store.has_value());
+        auto c1 = (*store)->loadConversation(QStringLiteral("cli-c1"));
+        QVERIFY(c1.has_value());
+        QCOMPARE(c1->dialogueCount, 2);
+        QCOMPARE(c1->history[1].query, second);
+        auto vars = (*store)->loadConversation(QStringLiteral("cli-vars"));
+        QVERIFY(vars.has_value());
+        QCOMPARE(vars->conversationVariables.value("str", Json()), Json("remember me"));
+    }
+
+    // Without the flag nothing is added to the output; a workflow has no conversation.
+    const Run plain
+        = runFlowbench({QStringLiteral("run"), fixture("basic_chatflow.yml"),
+                        QStringLiteral("--query"), QStringLiteral("hi"), QStringLiteral("--pin"),
+                        QStringLiteral(R"(llm={"text": "pinned"})")});
+    QCOMPARE(plain.code, 0);
+    QVERIFY(!lastJson(plain.out).contains(QStringLiteral("dialogue_count")));
+    const Run workflow
+        = runFlowbench({QStringLiteral("run"), fixture("simple_passthrough_workflow.yml"),
+                        QStringLiteral("--inputs"), QStringLiteral(R"({"query": "q"})"),
+                        QStringLiteral("--conversation-id"), QStringLiteral("x")});
+    QCOMPARE(workflow.code, 2);
+    QVERIFY(workflow.err.contains(QStringLiteral("not a chatflow")));
+}
+
+// No --endpoint/--profile: the selected endpoint profile. The built-in simulator profile starts
+// an in-process simulator when nothing answers on its port; a selected profile of another kind
+// is used as it is. The profile store lives in a temporary XDG_CONFIG_HOME.
+void TestCli::runUsesDefaultEndpoint()
+{
+    const QString configHome = m_dir.filePath(QStringLiteral("config-default"));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("FLOWBENCH_RUN_STORE"), g_runStore);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+    const QStringList args{
+        QStringLiteral("run"),
+        QStringLiteral(FLOWBENCH_SOURCE_DIR "/resources/examples/support_chatflow.yml"),
+        QStringLiteral("--query"), QStringLiteral("hi")};
+    QProcess proc;
+    proc.setProcessEnvironment(env);
+    proc.start(QStringLiteral(FLOWBENCH_BINARY), args);
+    QTRY_VERIFY_WITH_TIMEOUT(proc.state() == QProcess::NotRunning, 30000);
+    QString err = QString::fromUtf8(proc.readAllStandardError());
+    QVERIFY2(proc.exitCode() == 0, qPrintable(err));
+    QString out = QString::fromUtf8(proc.readAllStandardOutput());
+    QCOMPARE(out.count(QLatin1Char('\n')), 1); // stdout holds the result line only
+    QJsonObject o = lastJson(out);
+    QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    QVERIFY(o.value(QStringLiteral("total_tokens")).toInt() > 0);
+    // The note on stderr names the profile, unless something already answers on its port
+    // (another simulator on 127.0.0.1:8765, which is then used).
+    QVERIFY2(err.contains(flowbench::llm::ProfileStore::defaultProfileName()), qPrintable(err));
+    QVERIFY(!QFile::exists(configHome + QStringLiteral("/Flowbench/Flowbench/endpoints.json")));
+
+    // A selected profile of another kind is respected: its server gets the requests.
+    flowbench::llm::Simulator sim;
+    QVERIFY(sim.listen() != 0);
+    {
+        flowbench::llm::ProfileStore profiles(configHome + QStringLiteral("/Flowbench/Flowbench"));
+        QVERIFY(profiles.load());
+        flowbench::llm::EndpointProfile p;
+        p.name = QStringLiteral("team-vllm");
+        p.kind = flowbench::llm::ServerKind::VLlm;
+        p.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(sim.port()));
+        QVERIFY(profiles.addProfile(p));
+        QVERIFY(profiles.setSelectedProfileName(p.name));
+    }
+    proc.start(QStringLiteral(FLOWBENCH_BINARY), args);
+    QTRY_VERIFY_WITH_TIMEOUT(proc.state() == QProcess::NotRunning, 30000);
+    err = QString::fromUtf8(proc.readAllStandardError());
+    QVERIFY2(proc.exitCode() == 0, qPrintable(err));
+    QVERIFY2(err.contains(QStringLiteral("'team-vllm'")), qPrintable(err));
+    QVERIFY(!err.contains(QStringLiteral("in-process")));
+    QVERIFY(sim.requestCount() >= 2); // the classifier and an LLM node
+    o = lastJson(QString::fromUtf8(proc.readAllStandardOutput()));
+    QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -15,23 +15,25 @@ private Q_SLOTS:
     void roundTripKeepsUnknownKeys()
     {
         Json in = Json::object();
-        in["breakpoints"]
-            = Json::array({Json{{"node_id", "b"}, {"condition", "v(\"sys.query\") == 'x'"}},
-                           Json{{"node_id", "a"}}, Json{{"bad", 1}}, Json("junk")});
+        in["breakpoints"] = Json::array({"b", "a", 7, "b"}); // junk and a repeat are dropped
+        in["breakpoint_conditions"]
+            = Json{{"b", "v(\"sys.query\") == 'x'"}, {"gone", "1"}, {"a", 3}};
         in["pinned_outputs"] = Json{{"p", Json{{"text", "fixed"}}}, {"q", 3}};
         in["endpoint_profile"] = "Local vLLM";
         in["future_key"] = Json::array({1, 2});
         const WorkbenchState state = WorkbenchState::fromJson(in);
-        QVERIFY(state.breakpoints == (QSet<QString>{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(state.breakpoints, (QStringList{QStringLiteral("b"), QStringLiteral("a")}));
+        // Only breakpoints carry conditions; a non-string condition is skipped.
+        QCOMPARE(state.breakpointConditions.size(), 1);
         QCOMPARE(state.breakpointConditions.value(QStringLiteral("b")),
                  QStringLiteral("v(\"sys.query\") == 'x'"));
         QCOMPARE(state.pinnedOutputs.size(), 1); // "q" is not an outputs object
         QCOMPARE(state.endpointProfile, QStringLiteral("Local vLLM"));
         const Json out = state.toJson();
-        QVERIFY(out["future_key"] == Json::parse("[1, 2]"));
-        // Sorted by node id, so saved files do not churn.
-        QVERIFY(out["breakpoints"][0]["node_id"] == Json("a"));
-        QVERIFY(out["breakpoints"][1]["condition"] == Json("v(\"sys.query\") == 'x'"));
+        QVERIFY(out["future_key"] == Json::array({1, 2}));
+        // The order they were set in is kept.
+        QVERIFY(out["breakpoints"] == Json::array({"b", "a"}));
+        QVERIFY(out["breakpoint_conditions"].size() == 1);
         QVERIFY(WorkbenchState::fromJson(out).toJson() == out);
     }
 
@@ -54,6 +56,21 @@ private Q_SLOTS:
         // Removing the breakpoint drops its condition too.
         applyEdit(wf, makeToggleBreakpointEdit(wf, QStringLiteral("n1")));
         QVERIFY(workbenchState(wf).breakpointConditions.isEmpty());
+    }
+
+    void toggleSeveral()
+    {
+        Workflow wf;
+        applyEdit(wf, makeToggleBreakpointEdit(wf, QStringLiteral("a")));
+        // Not all set: sets the missing ones, keeps "a".
+        applyEdit(wf, makeToggleBreakpointsEdit(wf, {QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(workbenchState(wf).breakpoints,
+                 (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        // All set: removes them all.
+        const Edit edit = makeToggleBreakpointsEdit(wf, {QStringLiteral("a"), QStringLiteral("b")});
+        QVERIFY(edit.name.contains(QLatin1String("Remove")));
+        applyEdit(wf, edit);
+        QVERIFY(workbenchState(wf).breakpoints.isEmpty());
     }
 
     void pinAndUnpin()

@@ -1,5 +1,6 @@
 #include "simulator.h"
 
+#include "simembeddings.h"
 #include "simulatorrules.h"
 
 #include <QDateTime>
@@ -705,7 +706,8 @@ void Simulator::Private::handle(const QHttpServerRequest &request, QTcpSocket *s
     }
     const bool known = path == QLatin1String("/health") || path == QLatin1String("/v1/models")
                        || path == QLatin1String("/v1/chat/completions")
-                       || path == QLatin1String("/tokenize");
+                       || path == QLatin1String("/tokenize")
+                       || path == QLatin1String("/v1/embeddings");
     if (!known) {
         writeJson(socket, 404, OJson{{"detail", "Not Found"}});
         return;
@@ -726,6 +728,11 @@ void Simulator::Private::handle(const QHttpServerRequest &request, QTcpSocket *s
         if (!post)
             return methodNotAllowed();
         tokenize(request, socket);
+    } else if (path == QLatin1String("/v1/embeddings")) {
+        if (!post)
+            return methodNotAllowed();
+        const sim::EmbeddingsAnswer answer = sim::answerEmbeddings(request.body(), config.model);
+        writeJson(socket, answer.status, answer.body);
     } else {
         if (!post)
             return methodNotAllowed();

@@ -12,7 +12,8 @@ namespace flowbench::llm {
 // GET /v1/models (with max_model_len), POST /v1/chat/completions (streamed and not; a usage chunk
 // with empty choices when stream_options.include_usage; `reasoning` deltas when thinking is on;
 // tool calls when tools are offered and the prompt asks for them), POST /tokenize, GET /health,
-// GET /metrics (vLLM metric names). The text it answers is derived deterministically from the
+// GET /metrics (vLLM metric names), POST /v1/embeddings (deterministic vectors that carry meaning:
+// simembeddings.h). The text it answers is derived deterministically from the
 // prompt, so tests can assert it. Images count into prompt tokens by a stated rule.
 // Lives on the thread that created it; answers from that thread's event loop.
 //
