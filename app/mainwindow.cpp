@@ -11,6 +11,8 @@
 #include "eventspanel.h"
 #include "inspectorpanel.h"
 #include "runhistorypanel.h"
+#include "document/workbenchstate.h"
+#include "nodeitem.h"
 #include "runinputsdialog.h"
 #include "settingsdialog.h"
 #include "llm/endpointprofile.h"
@@ -34,6 +36,9 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGraphicsItem>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -193,6 +198,8 @@ MainWindow::MainWindow(QWidget *parent)
         // One node: its form; none or several: the workflow summary.
         m_inspector->showNode(ids.size() == 1 ? ids.first() : QString());
     });
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &MainWindow::showCanvasMenu);
     connect(m_scene, &canvas::WorkflowScene::nodeActivated, this, [this] {
         m_inspectorDock->show();
         m_inspectorDock->raise();
@@ -983,6 +990,103 @@ void MainWindow::showRecordedRun(const QList<runtime::RunEvent> &events)
         m_overlay->applyEvent(event);
     statusBar()->showMessage(
         tr("Showing a recorded run (%n event(s))", nullptr, int(events.size())), 5000);
+}
+
+void MainWindow::showCanvasMenu(const QPoint &viewPos)
+{
+    // The node under the cursor (through decorations and ports), made the selection.
+    QString nodeId;
+    for (QGraphicsItem *item : m_view->items(viewPos)) {
+        if (item->type() == canvas::NodeItem::Type) {
+            nodeId = static_cast<canvas::NodeItem *>(item)->nodeId();
+            break;
+        }
+    }
+    const document::Node *node = m_document->workflow().node(nodeId);
+    if (!node || node->isNote())
+        return;
+    if (!m_scene->selectedNodeIds().contains(nodeId))
+        m_scene->selectNodes({nodeId});
+
+    QMenu menu(this);
+    using Cap = runtime::Debugger::Capability;
+    QAction *runTo = menu.addAction(tr("Run to &Here"));
+    runTo->setEnabled(m_run->can(Cap::RunToNode));
+    connect(runTo, &QAction::triggered, this, [this, nodeId] { m_run->runTo(nodeId); });
+    QAction *runThis = menu.addAction(tr("Run &This Node…"));
+    runThis->setEnabled(m_run->can(Cap::Run));
+    connect(runThis, &QAction::triggered, this, [this, nodeId] { runSingleNode(nodeId); });
+    QAction *rerun = menu.addAction(tr("&Re-run from Here"));
+    rerun->setEnabled(m_run->can(Cap::Run) && m_run->engine());
+    connect(rerun, &QAction::triggered, this, [this, nodeId] {
+        if (!m_run->rerunFrom(nodeId))
+            QMessageBox::warning(this, tr("Cannot re-run"), m_run->lastError());
+    });
+    menu.addSeparator();
+    menu.addAction(m_breakpointAction);
+    QAction *condition = menu.addAction(tr("Breakpoint &Condition…"));
+    connect(condition, &QAction::triggered, this, [this, nodeId] {
+        bool ok = false;
+        const QString current
+            = document::workbenchState(m_document->workflow()).breakpointConditions.value(nodeId);
+        const QString text = QInputDialog::getText(
+            this, tr("Breakpoint Condition"),
+            tr("Pause only when this JavaScript expression is true (empty: always).\n"
+               "Example: v(\"sys.query\").includes(\"refund\")"),
+            QLineEdit::Normal, current, &ok);
+        if (ok)
+            m_overlay->setBreakpointCondition(nodeId, text);
+    });
+    menu.addSeparator();
+    const bool pinned
+        = document::workbenchState(m_document->workflow()).pinnedOutputs.contains(nodeId);
+    QAction *pin = menu.addAction(pinned ? tr("&Unpin Output") : tr("&Pin Output…"));
+    connect(pin, &QAction::triggered, this, [this, nodeId, pinned] {
+        if (pinned)
+            m_sink->applyEdit(document::makeUnpinOutputsEdit(m_document->workflow(), nodeId));
+        else
+            pinOutputs(nodeId);
+    });
+    QAction *fail = menu.addAction(tr("&Force Failure"));
+    fail->setCheckable(true);
+    fail->setChecked(m_run->isFailureForced(nodeId));
+    fail->setToolTip(tr("The node fails in the next runs, so its error strategy can be tried"));
+    connect(fail, &QAction::toggled, this, [this, nodeId](bool on) {
+        m_run->setForcedFailure(nodeId, on ? tr("Failure forced from the workbench") : QString());
+    });
+    menu.exec(m_view->viewport()->mapToGlobal(viewPos));
+}
+
+void MainWindow::runSingleNode(const QString &nodeId)
+{
+    // Prefilled from the current (or last) run's pool; every value can be edited.
+    panels::SingleNodeInputsDialog dialog(m_document->workflow(), nodeId, m_run->poolSnapshot(),
+                                          this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    if (!m_run->runSingleNode(nodeId, dialog.poolSnapshot()))
+        QMessageBox::warning(this, tr("Cannot run the node"), m_run->lastError());
+}
+
+void MainWindow::pinOutputs(const QString &nodeId)
+{
+    // From the last run when it has the node's outputs, else an empty object to fill in.
+    const runtime::Json pool = m_run->poolSnapshot();
+    const runtime::Json last = pool.value(nodeId.toStdString(), runtime::Json::object());
+    bool ok = false;
+    const QString text = QInputDialog::getMultiLineText(
+        this, tr("Pin Output"),
+        tr("The node will not run; later nodes read these outputs (a JSON object):"),
+        QString::fromStdString(last.dump(2)), &ok);
+    if (!ok)
+        return;
+    const runtime::Json outputs = runtime::Json::parse(text.toStdString(), nullptr, false);
+    if (!outputs.is_object()) {
+        QMessageBox::warning(this, tr("Pin Output"),
+                             tr("The outputs must be a JSON object, like {\"text\": \"…\"}."));
+        return;
+    }
+    m_sink->applyEdit(document::makePinOutputsEdit(m_document->workflow(), nodeId, outputs));
 }
 
 void MainWindow::openSettings()

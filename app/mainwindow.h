@@ -124,6 +124,9 @@ private:
     void startRun();
     void showRecordedRun(const QList<runtime::RunEvent> &events);
     void openSettings();
+    void showCanvasMenu(const QPoint &viewPos);
+    void runSingleNode(const QString &nodeId);
+    void pinOutputs(const QString &nodeId);
     void updateRunActions();
     void onRunEvent(const runtime::RunEvent &event);
 

@@ -4,6 +4,10 @@
 #include "document/workflowdocument.h"
 #include "runtime/workbenchrun.h"
 
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QUuid>
+
 namespace flowbench::app {
 
 using runtime::GraphEngine;
@@ -45,7 +49,7 @@ RunController::~RunController()
 bool RunController::start(runtime::RunOptions options)
 {
     m_lastError.clear();
-    if (isActive() || m_resolving) {
+    if (isActive() || m_resolving || m_single) {
         m_lastError = tr("A run is already in progress.");
         return false;
     }
@@ -83,6 +87,10 @@ QString RunController::endpointDescription() const
 bool RunController::startNow(runtime::RunOptions options)
 {
     runtime::applyWorkbenchState(document::workbenchState(m_document->workflow()), &options);
+    for (auto it = m_forcedFailures.cbegin(); it != m_forcedFailures.cend(); ++it) {
+        if (!options.forcedFailures.contains(it.key()))
+            options.forcedFailures.insert(it.key(), it.value());
+    }
 
     const runtime::RunOptions recordedOptions = options; // the store and ledger read them
     auto *engine = new GraphEngine(m_document->workflow(), std::move(options), this);
@@ -156,7 +164,7 @@ bool RunController::can(Capability capability) const
     const bool paused = s == RunStatus::Paused;
     switch (capability) {
     case Capability::Run:
-        return !isActive() && !m_resolving;
+        return !isActive() && !m_resolving && !m_single;
     case Capability::Pause:
         return s == RunStatus::Running;
     case Capability::Continue:
@@ -190,6 +198,105 @@ Result<void> RunController::setVariable(const variables::Selector &selector,
         return makeError(QStringLiteral("debugger.not_paused"),
                          tr("Variables can only be edited while the run is paused."));
     return m_engine->setVariable(selector, value);
+}
+
+bool RunController::runSingleNode(const QString &nodeId, const runtime::Json &poolSnapshot)
+{
+    m_lastError.clear();
+    const document::Workflow &workflow = m_document->workflow();
+    const document::Node *node = workflow.node(nodeId);
+    if (isActive() || m_resolving || m_single) {
+        m_lastError = tr("A run is already in progress.");
+        return false;
+    }
+    if (!node) {
+        m_lastError = tr("There is no node '%1'.").arg(nodeId);
+        return false;
+    }
+    const QString runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const auto event = [&](RunEvent::Type type) {
+        RunEvent e;
+        e.type = type;
+        e.runId = runId;
+        e.nodeId = nodeId;
+        e.nodeKind = node->kind();
+        e.nodeTitle = node->title();
+        e.executionId = runId.left(8) + QStringLiteral("-1");
+        e.timestampMs = QDateTime::currentMSecsSinceEpoch();
+        return e;
+    };
+    auto *single = new runtime::SingleNodeRun(this);
+    m_single = single;
+    if (llm::RunEndpointProvider::workflowNeedsEndpoint(workflow)) {
+        (void)m_profiles.load();
+        if (auto endpoint = m_endpoints->resolveNow(
+                m_profiles, document::workbenchState(workflow).endpointProfile))
+            single->setLlmEndpoint(*endpoint);
+    }
+    QElapsedTimer clock;
+    clock.start();
+    connect(single, &runtime::SingleNodeRun::finished, this, [this, single, event, clock] {
+        const runtime::NodeResult &r = single->result();
+        const bool ok = r.status == runtime::NodeResult::Status::Succeeded;
+        RunEvent done = event(ok ? RunEvent::Type::NodeSucceeded : RunEvent::Type::NodeFailed);
+        done.elapsedMs = clock.elapsed();
+        done.inputs = r.inputs;
+        done.processData = r.processData;
+        done.outputs = r.outputs;
+        done.usage = r.usage;
+        done.metadata = r.metadata;
+        done.error = r.error;
+        done.errorType = r.errorType;
+        done.status = ok ? QStringLiteral("succeeded") : QStringLiteral("failed");
+        Q_EMIT runEvent(done);
+        RunEvent end = event(ok ? RunEvent::Type::RunSucceeded : RunEvent::Type::RunFailed);
+        end.nodeId.clear();
+        end.elapsedMs = done.elapsedMs;
+        end.outputs = r.outputs;
+        end.error = r.error;
+        end.status = done.status;
+        Q_EMIT runEvent(end);
+        single->deleteLater();
+        Q_EMIT runFinished(ok ? RunStatus::Succeeded : RunStatus::Failed);
+        Q_EMIT stateChanged();
+    });
+    Q_EMIT runStarted(runId);
+    RunEvent started = event(RunEvent::Type::RunStarted);
+    started.nodeId.clear();
+    started.status = QStringLiteral("running");
+    Q_EMIT runEvent(started);
+    RunEvent nodeStarted = event(RunEvent::Type::NodeStarted);
+    nodeStarted.status = QStringLiteral("running");
+    Q_EMIT runEvent(nodeStarted);
+    single->start(node->kind(), nodeId, node->data, variables::VariablePool::fromJson(poolSnapshot),
+                  workflow.modeString());
+    Q_EMIT stateChanged();
+    return true;
+}
+
+bool RunController::rerunFrom(const QString &nodeId)
+{
+    m_lastError.clear();
+    const QString last = m_engine ? m_engine->runId() : QString();
+    if (!m_store || last.isEmpty()) {
+        m_lastError = tr("Re-run from a node needs a recorded run of this workflow: run it first.");
+        return false;
+    }
+    m_store->flush();
+    auto recorded = m_store->loadRun(last);
+    if (!recorded) {
+        m_lastError = recorded.error().message;
+        return false;
+    }
+    return start(store::rerunFromOptions(*recorded, nodeId));
+}
+
+void RunController::setForcedFailure(const QString &nodeId, const QString &message)
+{
+    if (message.isEmpty())
+        m_forcedFailures.remove(nodeId);
+    else
+        m_forcedFailures.insert(nodeId, message);
 }
 
 bool RunController::isActive() const

@@ -14,6 +14,9 @@
 #include "runtime/debugger.h"
 #include "runtime/graphengine.h"
 #include "runtime/runevent.h"
+#include "runtime/singlenoderun.h"
+
+#include <QHash>
 
 namespace flowbench::document {
 class WorkflowDocument;
@@ -41,6 +44,20 @@ public:
     // false, with the reason in lastError(), when a run is active or the workflow cannot run
     // (validation errors); a failure found later (an unknown profile) comes as startFailed().
     bool start(runtime::RunOptions options = {});
+    // Runs one node alone with `poolSnapshot` ({"scope": {"var": value}}) as the pool it reads,
+    // emitting the same events a run would (a run of one node), so the canvas and the panels
+    // show its result. False with lastError() when a run is active or the node is unknown.
+    bool runSingleNode(const QString &nodeId, const runtime::Json &poolSnapshot);
+    // Re-runs the last recorded run from `nodeId` with its recorded pool (upstream outputs
+    // kept, `nodeId` and what follows it run again).
+    bool rerunFrom(const QString &nodeId);
+    // Forced failures for the next runs (node id → message): a way to try error strategies.
+    void setForcedFailure(const QString &nodeId, const QString &message);
+    [[nodiscard]] bool isFailureForced(const QString &nodeId) const
+    {
+        return m_forcedFailures.contains(nodeId);
+    }
+
     // "using endpoint profile 'Simulator (local, offline)' (in-process simulator)", or empty.
     [[nodiscard]] QString endpointDescription() const;
 
@@ -83,6 +100,8 @@ private:
     llm::RunEndpointProvider *m_endpoints = nullptr;
     metering::Ledger *m_ledger = nullptr;
     bool m_resolving = false; // between start() and the endpoint's arrival
+    QHash<QString, QString> m_forcedFailures;
+    QPointer<runtime::SingleNodeRun> m_single; // "Run this node" in progress
     QString m_lastError;
 };
 

@@ -27,7 +27,16 @@
 #include <QTest>
 
 #include <cmath>
+#include <QLineEdit>
+#include <QDialog>
 #include <QUndoStack>
+
+#include "eventmodel.h"
+#include "eventspanel.h"
+#include "runcontroller.h"
+#include "runinputsdialog.h"
+#include "runoverlay.h"
+#include "variablespanel.h"
 
 #include <memory>
 
@@ -57,6 +66,7 @@ private Q_SLOTS:
     void unsupportedKindsAndNotesAreDrawnAsSuch();
     void autosaveOrphansBelongToDeadProcesses();
     void offerRecoveryOpensTheCopyAsModified();
+    void debugSessionEndToEnd();
 
 private:
     static QString fixture(const char *name)
@@ -74,6 +84,8 @@ void tst_MainWindow::initTestCase()
     QCoreApplication::setOrganizationName(QStringLiteral("FlowbenchTest"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
     QVERIFY(m_dir.isValid());
+    // Runs of the window are recorded: keep them out of the user's history.
+    qputenv("FLOWBENCH_RUN_STORE", m_dir.filePath(QStringLiteral("runs.sqlite")).toLocal8Bit());
 }
 
 void tst_MainWindow::init()
@@ -491,6 +503,89 @@ void tst_MainWindow::offerRecoveryOpensTheCopyAsModified()
     QVERIFY(!QFile::exists(base + QStringLiteral(".meta")));
     QVERIFY(QFile::exists(m_window->autosave()->autosaveFilePath()));
     QVERIFY(app::Autosave::orphans().isEmpty());
+}
+
+// The debugging loop a person goes through: a breakpoint, Run (inputs asked in the dialog),
+// stop at the breakpoint, change a variable in the Variables panel, Step, Continue; the
+// outputs follow the edited value and the Events panel lists what happened.
+void tst_MainWindow::debugSessionEndToEnd()
+{
+    QVERIFY(m_window->openFile(
+        QStringLiteral(FLOWBENCH_SOURCE_DIR "/resources/examples/hello_branching.yml")));
+    const document::Workflow &wf = m_window->document()->workflow();
+    QString startId, ifId;
+    for (const document::Node &node : wf.nodes()) {
+        if (node.kind() == QLatin1String("start"))
+            startId = node.id;
+        else if (node.kind() == QLatin1String("if-else"))
+            ifId = node.id;
+    }
+    QVERIFY(!startId.isEmpty() && !ifId.isEmpty());
+
+    // F9 on the selected if-else node.
+    m_window->scene()->selectNodes({ifId});
+    auto *toggle = m_window->findChild<QAction *>(QStringLiteral("action.toggleBreakpoint"));
+    QVERIFY(toggle);
+    toggle->trigger();
+    QVERIFY(m_window->runOverlay()->hasBreakpoint(ifId));
+
+    // Run: the start form asks for `query`.
+    bool asked = false;
+    QTimer::singleShot(0, this, [&] {
+        auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        QCOMPARE(dialog->objectName(), QStringLiteral("dialog.runInputs"));
+        auto *field = qobject_cast<QLineEdit *>(
+            static_cast<panels::RunInputsDialog *>(dialog)->fieldWidget(QStringLiteral("query")));
+        QVERIFY(field);
+        field->setText(QStringLiteral("goodbye"));
+        asked = true;
+        dialog->accept();
+    });
+    m_window->runAction()->trigger();
+    QVERIFY(asked);
+    app::RunController *run = m_window->runController();
+    QTRY_COMPARE_WITH_TIMEOUT(run->status(), runtime::RunStatus::Paused, 15000);
+    QCOMPARE(run->pausedAtNode(), ifId);
+    QCOMPARE(m_window->runOverlay()->nodeState(ifId), canvas::RunOverlay::NodeState::PausedHere);
+    QCOMPARE(m_window->runAction()->text(), QStringLiteral("&Continue"));
+
+    // Edit sys-free user input in the Variables panel while paused.
+    panels::VariablesPanel *variables = m_window->variablesPanel();
+    QTRY_VERIFY(variables->selectVariable(startId, QStringLiteral("query")));
+    QVERIFY(variables->canEdit());
+    QVERIFY(variables->startEdit());
+    QVERIFY2(variables->applyEdit(QStringLiteral("hello again")),
+             qPrintable(variables->editError()));
+
+    // Step runs the if-else alone and pauses before the branch it chose.
+    auto *step = m_window->findChild<QAction *>(QStringLiteral("action.step"));
+    QVERIFY(step && step->isEnabled());
+    step->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(run->status(), runtime::RunStatus::Paused, 15000);
+    QVERIFY(run->pausedAtNode() != ifId);
+    QCOMPARE(m_window->runOverlay()->nodeState(ifId), canvas::RunOverlay::NodeState::Succeeded);
+
+    // Continue (F5 while paused) to the end.
+    m_window->runAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(run->status(), runtime::RunStatus::Succeeded, 15000);
+    const runtime::Json outputs = run->engine()->outputs();
+    QVERIFY2(outputs.value("true", "") == "hello again", outputs.dump().c_str());
+
+    // The Events panel has the story, including the edit.
+    panels::EventModel *events = m_window->eventsPanel()->model();
+    QStringList types;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            types.clear();
+            for (int i = 0; i < events->rowCount(); ++i)
+                types << runtime::RunEvent::typeName(events->row(i).event.type);
+            return types.contains(QStringLiteral("run_succeeded"));
+        }(),
+        5000);
+    QVERIFY2(types.contains(QStringLiteral("variable_edited")), qPrintable(types.join(u',')));
+    QVERIFY(types.count(QStringLiteral("run_paused")) >= 2);
+    QVERIFY(types.contains(QStringLiteral("node_succeeded")));
 }
 
 QTEST_MAIN(tst_MainWindow)
