@@ -9,6 +9,37 @@
     </message>
 </context>
 <context>
+    <name>flowbench::app::Keyframes</name>
+    <message>
+        <source>one video at a time (got %1 and %2)</source>
+        <translation>一次只能处理一个视频（收到了 %1 和 %2）</translation>
+    </message>
+    <message>
+        <source>%1 needs a value</source>
+        <translation>%1 需要一个值</translation>
+    </message>
+    <message>
+        <source>unknown option %1</source>
+        <translation>未知选项 %1</translation>
+    </message>
+    <message>
+        <source>bad value for %1: %2</source>
+        <translation>%1 的值无效：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot create the folder</source>
+        <translation>%1：无法创建文件夹</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+</context>
+<context>
     <name>flowbench::app::MainWindow</name>
     <message>
         <source>Workbench state (breakpoints, pinned outputs) is not exported. Secret environment variables are exported with empty values unless you keep them.</source>
@@ -282,6 +313,272 @@
         <source>Save</source>
         <translation>保存</translation>
     </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Run the workflow (F5); continue a paused run</source>
+        <translation>运行工作流（F5）；或继续已暂停的运行</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Pause before the next node starts</source>
+        <translation>在下一个节点开始前暂停</translation>
+    </message>
+    <message>
+        <source>&amp;Step</source>
+        <translation>单步(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Run one node, then pause again (F10)</source>
+        <translation>运行一个节点后再次暂停（F10）</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Toggle &amp;Breakpoint</source>
+        <translation>切换断点(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Pause runs before the selected node starts (F9)</source>
+        <translation>在所选节点开始前暂停运行（F9）</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>检查器</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Variables</source>
+        <translation>变量</translation>
+    </message>
+    <message>
+        <source>Run History</source>
+        <translation>运行历史</translation>
+    </message>
+    <message>
+        <source>Cannot replay</source>
+        <translation>无法回放</translation>
+    </message>
+    <message>
+        <source>Runs are not recorded.</source>
+        <translation>当前未记录运行。</translation>
+    </message>
+    <message>
+        <source>&amp;Debug</source>
+        <translation>调试(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Cu&amp;t</source>
+        <translation>剪切(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>粘贴(&amp;P)</translation>
+    </message>
+    <message>
+        <source>D&amp;uplicate</source>
+        <translation>创建副本(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Select &amp;All</source>
+        <translation>全选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>A&amp;lign</source>
+        <translation>对齐(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Left Edges</source>
+        <translation>左对齐(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Horizontal Centres</source>
+        <translation>水平居中(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Right Edges</source>
+        <translation>右对齐(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Top Edges</source>
+        <translation>顶端对齐(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Vertical Centres</source>
+        <translation>垂直居中(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Bottom Edges</source>
+        <translation>底端对齐(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Dis&amp;tribute</source>
+        <translation>分布(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Horizontally</source>
+        <translation>水平分布(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Vertically</source>
+        <translation>垂直分布(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Auto &amp;Layout</source>
+        <translation>自动布局(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Lay Out &amp;Selection</source>
+        <translation>布局所选节点(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Workflow Settings…</source>
+        <translation>工作流设置(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>设置(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Select a node to set a breakpoint on it.</source>
+        <translation>请先选择一个节点，再在其上设置断点。</translation>
+    </message>
+    <message>
+        <source>Cannot run</source>
+        <translation>无法运行</translation>
+    </message>
+    <message>
+        <source>Stop the current run to look at a recorded one.</source>
+        <translation>请先停止当前运行，再查看已记录的运行。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Showing a recorded run (%n event(s))</source>
+        <translation>
+            <numerusform>正在显示已记录的运行（%n 个事件）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>&amp;Continue</source>
+        <translation>继续(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>正在运行…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Running: %n node(s) finished</source>
+        <translation>
+            <numerusform>正在运行：已完成 %n 个节点</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Paused before %1</source>
+        <translation>已在 %1 之前暂停</translation>
+    </message>
+    <message>
+        <source>Run succeeded in %1 s</source>
+        <translation>运行成功，耗时 %1 秒</translation>
+    </message>
+    <message>
+        <source>Run failed: %1</source>
+        <translation>运行失败：%1</translation>
+    </message>
+    <message>
+        <source>Run stopped</source>
+        <translation>运行已停止</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::app::RunController</name>
+    <message>
+        <source>A run is already in progress.</source>
+        <translation>已有运行正在进行。</translation>
+    </message>
+    <message>
+        <source>Variables can only be edited while the run is paused.</source>
+        <translation>只有在运行暂停时才能编辑变量。</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::canvas::AddNodePopup</name>
+    <message>
+        <source>Search nodes</source>
+        <translation>搜索节点</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::canvas::FindNodeBar</name>
+    <message>
+        <source>Find node by title, id or type</source>
+        <translation>按标题、id 或类型查找节点</translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation>无匹配项</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+F3)</source>
+        <translation>上一个匹配项（Shift+F3）</translation>
+    </message>
+    <message>
+        <source>Next match (F3)</source>
+        <translation>下一个匹配项（F3）</translation>
+    </message>
+    <message>
+        <source>Close (Escape)</source>
+        <translation>关闭（Esc）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n match(es)</source>
+        <translation>
+            <numerusform>%n 个匹配项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::canvas::MiniMap</name>
+    <message>
+        <source>Minimap: click or drag to move the view</source>
+        <translation>小地图：单击或拖动以移动视图</translation>
+    </message>
 </context>
 <context>
     <name>flowbench::canvas::NodeItem</name>
@@ -297,6 +594,150 @@
         <source>(no type)</source>
         <translation>（无类型）</translation>
     </message>
+    <message>
+        <source>No conditions</source>
+        <translation>无条件</translation>
+    </message>
+    <message>
+        <source>At most %1 turns</source>
+        <translation>最多 %1 轮</translation>
+    </message>
+    <message>
+        <source>SUCCESS</source>
+        <translation>SUCCESS</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::canvas::NodePalette</name>
+    <message>
+        <source>No matching nodes</source>
+        <translation>没有匹配的节点</translation>
+    </message>
+    <message>
+        <source>Search nodes</source>
+        <translation>搜索节点</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::canvas::RunOverlay</name>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>Paused before this node: breakpoint</source>
+        <translation>已在此节点之前暂停：断点</translation>
+    </message>
+    <message>
+        <source>Paused before this node: step</source>
+        <translation>已在此节点之前暂停：单步</translation>
+    </message>
+    <message>
+        <source>Paused before this node</source>
+        <translation>已在此节点之前暂停</translation>
+    </message>
+    <message>
+        <source>Running item %1</source>
+        <translation>正在运行第 %1 项</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>正在运行</translation>
+    </message>
+    <message>
+        <source>Item %1</source>
+        <translation>第 %1 项</translation>
+    </message>
+    <message>
+        <source>Paused here</source>
+        <translation>已在此处暂停</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Failed; its error strategy applied: %1</source>
+        <translation>失败；已应用其异常处理策略：%1</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Skipped: the run did not take a branch that leads here</source>
+        <translation>已跳过：本次运行未进入通向此处的分支</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>Stopped before it finished</source>
+        <translation>在完成前已停止</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tokens</source>
+        <translation>
+            <numerusform>%n 个 token</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Time: %1</source>
+        <translation>耗时：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Ran %n times</source>
+        <translation>
+            <numerusform>运行了 %n 次</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Tokens: %1</source>
+        <translation>Token：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Retried %n times</source>
+        <translation>
+            <numerusform>重试了 %n 次</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Breakpoint: the run pauses before this node (click to remove)</source>
+        <translation>断点：运行会在此节点之前暂停（单击以移除）</translation>
+    </message>
+    <message>
+        <source>Conditional breakpoint: pauses when %1 (click to remove)</source>
+        <translation>条件断点：当 %1 时暂停（单击以移除）</translation>
+    </message>
+    <message>
+        <source>Output pinned</source>
+        <translation>输出已固定</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>Set a breakpoint: the run pauses before this node (F9)</source>
+        <translation>设置断点：运行会在此节点之前暂停（F9）</translation>
+    </message>
 </context>
 <context>
     <name>flowbench::canvas::WorkflowScene</name>
@@ -310,6 +751,72 @@
             <numerusform>移动 %n 个节点</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Connect nodes</source>
+        <translation>连接节点</translation>
+    </message>
+    <message>
+        <source>Re-route edge</source>
+        <translation>重新连接连线</translation>
+    </message>
+    <message>
+        <source>Resize</source>
+        <translation>调整大小</translation>
+    </message>
+    <message>
+        <source>Edit note</source>
+        <translation>编辑注释</translation>
+    </message>
+    <message>
+        <source>The node %1 no longer exists.</source>
+        <translation>节点 %1 已不存在。</translation>
+    </message>
+    <message>
+        <source>Add %1</source>
+        <translation>添加 %1</translation>
+    </message>
+    <message>
+        <source>The start node of an iteration or loop is deleted with its container.</source>
+        <translation>迭代或循环的开始节点会随其容器一起删除。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n edge(s)</source>
+        <translation>
+            <numerusform>删除 %n 条连线</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n node(s)</source>
+        <translation>
+            <numerusform>删除 %n 个节点</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Paste %n node(s)</source>
+        <translation>
+            <numerusform>粘贴 %n 个节点</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The clipboard holds no Flowbench nodes.</source>
+        <translation>剪贴板中没有 Flowbench 节点。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Align %n node(s)</source>
+        <translation>
+            <numerusform>对齐 %n 个节点</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Distribute %n node(s)</source>
+        <translation>
+            <numerusform>分布 %n 个节点</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Auto Layout</source>
+        <translation>自动布局</translation>
+    </message>
 </context>
 <context>
     <name>flowbench::canvas::WorkflowView</name>
@@ -320,6 +827,50 @@
     <message>
         <source>Zoom to show the whole workflow</source>
         <translation>缩放以显示整个工作流</translation>
+    </message>
+    <message>
+        <source>Zoom In</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom in on the centre of the canvas</source>
+        <translation>以画布中心为基准放大</translation>
+    </message>
+    <message>
+        <source>Zoom Out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Zoom out from the centre of the canvas</source>
+        <translation>以画布中心为基准缩小</translation>
+    </message>
+    <message>
+        <source>Zoom to 100%</source>
+        <translation>缩放到 100%</translation>
+    </message>
+    <message>
+        <source>Fit Selection</source>
+        <translation>适应所选内容</translation>
+    </message>
+    <message>
+        <source>Zoom to show the selected nodes</source>
+        <translation>缩放以显示所选节点</translation>
+    </message>
+    <message>
+        <source>Minimap</source>
+        <translation>小地图</translation>
+    </message>
+    <message>
+        <source>Show an overview of the whole workflow</source>
+        <translation>显示整个工作流的概览</translation>
+    </message>
+    <message>
+        <source>Find Node…</source>
+        <translation>查找节点…</translation>
+    </message>
+    <message>
+        <source>Find a node by title, id or type</source>
+        <translation>按标题、id 或类型查找节点</translation>
     </message>
 </context>
 <context>
@@ -498,6 +1049,167 @@
     </message>
 </context>
 <context>
+    <name>flowbench::document::GraphEdits</name>
+    <message>
+        <source>The node to connect no longer exists.</source>
+        <translation>要连接的节点已不存在。</translation>
+    </message>
+    <message>
+        <source>A node cannot connect to itself.</source>
+        <translation>节点不能连接到自身。</translation>
+    </message>
+    <message>
+        <source>Notes cannot be connected.</source>
+        <translation>注释不能被连接。</translation>
+    </message>
+    <message>
+        <source>“%1” has no outputs.</source>
+        <translation>“%1”没有输出。</translation>
+    </message>
+    <message>
+        <source>“%1” has no output “%2”.</source>
+        <translation>“%1”没有输出“%2”。</translation>
+    </message>
+    <message>
+        <source>“%1” has no input.</source>
+        <translation>“%1”没有输入。</translation>
+    </message>
+    <message>
+        <source>Edges cannot cross an iteration or loop boundary.</source>
+        <translation>连线不能跨越迭代或循环的边界。</translation>
+    </message>
+    <message>
+        <source>These nodes are already connected.</source>
+        <translation>这些节点已经连接。</translation>
+    </message>
+    <message>
+        <source>This connection would create a cycle.</source>
+        <translation>此连接会形成环。</translation>
+    </message>
+    <message>
+        <source>“%1” is not a node that can be added.</source>
+        <translation>“%1”不是可添加的节点。</translation>
+    </message>
+    <message>
+        <source>Nodes can only be placed inside an iteration or loop.</source>
+        <translation>节点只能放在迭代或循环内部。</translation>
+    </message>
+    <message>
+        <source>An iteration or loop cannot be placed inside another.</source>
+        <translation>迭代或循环不能放在另一个迭代或循环内部。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be placed inside an iteration or loop.</source>
+        <translation>%1 不能放在迭代或循环内部。</translation>
+    </message>
+    <message>
+        <source>Exit Loop can only be placed inside a loop.</source>
+        <translation>退出循环只能放在循环内部。</translation>
+    </message>
+    <message>
+        <source>Add %1</source>
+        <translation>添加 %1</translation>
+    </message>
+    <message>
+        <source>Connect nodes</source>
+        <translation>连接节点</translation>
+    </message>
+    <message>
+        <source>The connection no longer exists.</source>
+        <translation>该连接已不存在。</translation>
+    </message>
+    <message>
+        <source>Reconnect edge</source>
+        <translation>重新连接连线</translation>
+    </message>
+    <message>
+        <source>The clipboard does not hold nodes.</source>
+        <translation>剪贴板中没有节点。</translation>
+    </message>
+    <message>
+        <source>The clipboard does not hold nodes (no “flowbench_clipboard” field).</source>
+        <translation>剪贴板中没有节点（缺少“flowbench_clipboard”字段）。</translation>
+    </message>
+    <message>
+        <source>The clipboard data has no “nodes” list.</source>
+        <translation>剪贴板数据中没有“nodes”列表。</translation>
+    </message>
+    <message>
+        <source>The clipboard data&apos;s “edges” field is not a list.</source>
+        <translation>剪贴板数据的“edges”字段不是列表。</translation>
+    </message>
+    <message>
+        <source>Nodes can only be pasted into an iteration or loop.</source>
+        <translation>节点只能粘贴到迭代或循环内部。</translation>
+    </message>
+    <message>
+        <source>Node %1 of the clipboard data has no “id”.</source>
+        <translation>剪贴板数据中的节点 %1 没有“id”。</translation>
+    </message>
+    <message>
+        <source>Node %1 of the clipboard data has no “data”.</source>
+        <translation>剪贴板数据中的节点 %1 没有“data”。</translation>
+    </message>
+    <message>
+        <source>The clipboard data has two nodes with the id “%1”.</source>
+        <translation>剪贴板数据中有两个节点的 id 都是“%1”。</translation>
+    </message>
+    <message>
+        <source>The clipboard data holds no nodes.</source>
+        <translation>剪贴板数据中没有节点。</translation>
+    </message>
+    <message>
+        <source>The clipboard data holds no nodes to paste.</source>
+        <translation>剪贴板数据中没有可粘贴的节点。</translation>
+    </message>
+    <message>
+        <source>Paste node</source>
+        <translation>粘贴节点</translation>
+    </message>
+    <message numerus="yes">
+        <source>Paste %n nodes</source>
+        <translation>
+            <numerusform>粘贴 %n 个节点</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Align left</source>
+        <translation>左对齐</translation>
+    </message>
+    <message>
+        <source>Align centres horizontally</source>
+        <translation>水平居中对齐</translation>
+    </message>
+    <message>
+        <source>Align right</source>
+        <translation>右对齐</translation>
+    </message>
+    <message>
+        <source>Align top</source>
+        <translation>顶端对齐</translation>
+    </message>
+    <message>
+        <source>Align centres vertically</source>
+        <translation>垂直居中对齐</translation>
+    </message>
+    <message>
+        <source>Align bottom</source>
+        <translation>底端对齐</translation>
+    </message>
+    <message>
+        <source>Distribute horizontally</source>
+        <translation>水平分布</translation>
+    </message>
+    <message>
+        <source>Distribute vertically</source>
+        <translation>垂直分布</translation>
+    </message>
+    <message>
+        <source>Auto layout</source>
+        <translation>自动布局</translation>
+    </message>
+</context>
+<context>
     <name>flowbench::document::Validator</name>
     <message>
         <source>none</source>
@@ -625,6 +1337,37 @@
     </message>
 </context>
 <context>
+    <name>flowbench::document::WorkbenchState</name>
+    <message>
+        <source>Remove breakpoint</source>
+        <translation>移除断点</translation>
+    </message>
+    <message>
+        <source>Set breakpoint</source>
+        <translation>设置断点</translation>
+    </message>
+    <message>
+        <source>Remove %1 breakpoints</source>
+        <translation>移除 %1 个断点</translation>
+    </message>
+    <message>
+        <source>Set %1 breakpoints</source>
+        <translation>设置 %1 个断点</translation>
+    </message>
+    <message>
+        <source>Set breakpoint condition</source>
+        <translation>设置断点条件</translation>
+    </message>
+    <message>
+        <source>Pin output</source>
+        <translation>固定输出</translation>
+    </message>
+    <message>
+        <source>Unpin output</source>
+        <translation>取消固定输出</translation>
+    </message>
+</context>
+<context>
     <name>flowbench::llm::ChatClient</name>
     <message>
         <source>The network manager is gone.</source>
@@ -723,6 +1466,37 @@
     </message>
 </context>
 <context>
+    <name>flowbench::llm::EmbeddingsClient</name>
+    <message>
+        <source>The network manager is gone.</source>
+        <translation>网络管理器已不存在。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer is no embeddings list: %1</source>
+        <translation>服务器的响应不是 embeddings 列表：%1</translation>
+    </message>
+    <message>
+        <source>The server&apos;s embeddings list is malformed: %1</source>
+        <translation>服务器返回的 embeddings 列表格式有误：%1</translation>
+    </message>
+    <message>
+        <source>The server sent %1 vectors for %2 inputs.</source>
+        <translation>服务器为 %2 个输入返回了 %1 个向量。</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1 within %2 s.</source>
+        <translation>无法在 %2 秒内连接到 %1。</translation>
+    </message>
+    <message>
+        <source>The server sent no embeddings within %1 s.</source>
+        <translation>服务器在 %1 秒内没有返回任何 embeddings。</translation>
+    </message>
+    <message>
+        <source>The embeddings request was cancelled.</source>
+        <translation>embeddings 请求已取消。</translation>
+    </message>
+</context>
+<context>
     <name>flowbench::llm::EndpointProfile</name>
     <message>
         <source>An endpoint profile must be a JSON object.</source>
@@ -798,6 +1572,197 @@
     <message>
         <source>Cannot remove the key file %1.</source>
         <translation>无法删除密钥文件 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::llm::RunEndpointProvider</name>
+    <message>
+        <source>Cannot start the built-in simulator on 127.0.0.1.</source>
+        <translation>无法在 127.0.0.1 上启动内置模拟器。</translation>
+    </message>
+    <message>
+        <source>There is no endpoint profile named &quot;%1&quot;.</source>
+        <translation>不存在名为“%1”的端点配置。</translation>
+    </message>
+    <message>
+        <source>using endpoint profile &apos;%1&apos; (in-process simulator on port %2)</source>
+        <translation>使用端点配置 &apos;%1&apos;（进程内模拟器，端口 %2）</translation>
+    </message>
+    <message>
+        <source>using endpoint profile &apos;%1&apos;</source>
+        <translation>使用端点配置 &apos;%1&apos;</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::media::Image</name>
+    <message>
+        <source>%1 is not an image that can be read, or it is damaged (%2)</source>
+        <translation>%1 不是可读取的图片，或已损坏（%2）</translation>
+    </message>
+    <message>
+        <source>%1: no such file</source>
+        <translation>%1：文件不存在</translation>
+    </message>
+    <message>
+        <source>%1 is empty (0 bytes)</source>
+        <translation>%1 为空（0 字节）</translation>
+    </message>
+    <message>
+        <source>The data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>The image data is empty</source>
+        <translation>图片数据为空</translation>
+    </message>
+    <message>
+        <source>There is no image to encode</source>
+        <translation>没有要编码的图片</translation>
+    </message>
+    <message>
+        <source>The image could not be encoded (%1)</source>
+        <translation>无法对图片进行编码（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::media::Keyframes</name>
+    <message>
+        <source>%1: no such file</source>
+        <translation>%1：文件不存在</translation>
+    </message>
+    <message>
+        <source>%1 is a folder, not a video file</source>
+        <translation>%1 是文件夹，不是视频文件</translation>
+    </message>
+    <message>
+        <source>%1 is empty (0 bytes)</source>
+        <translation>%1 为空（0 字节）</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read (permission denied)</source>
+        <translation>无法读取 %1（权限被拒绝）</translation>
+    </message>
+    <message>
+        <source>%1 is not a video file that can be read, or it is damaged (%2)</source>
+        <translation>%1 不是可读取的视频文件，或已损坏（%2）</translation>
+    </message>
+    <message>
+        <source>%1 has no video stream (it holds only audio)</source>
+        <translation>%1 没有视频流（只包含音频）</translation>
+    </message>
+    <message>
+        <source>%1 has no video stream</source>
+        <translation>%1 没有视频流</translation>
+    </message>
+    <message>
+        <source>%1: no decoder for its video codec (%2)</source>
+        <translation>%1：没有适用于其视频编码的解码器（%2）</translation>
+    </message>
+    <message>
+        <source>%1: the video stream has no picture size</source>
+        <translation>%1：视频流没有画面尺寸</translation>
+    </message>
+    <message>
+        <source>%1: the video&apos;s duration is unknown</source>
+        <translation>%1：视频时长未知</translation>
+    </message>
+    <message>
+        <source>Out of memory</source>
+        <translation>内存不足</translation>
+    </message>
+    <message>
+        <source>The %1 decoder could not be opened (%2)</source>
+        <translation>无法打开 %1 解码器（%2）</translation>
+    </message>
+    <message>
+        <source>no frame at %1 s: the video data ends at %2 s (the file is truncated or damaged)</source>
+        <translation>在 %1 秒处没有帧：视频数据在 %2 秒处结束（文件被截断或已损坏）</translation>
+    </message>
+    <message>
+        <source>cannot seek to %1 s (%2)</source>
+        <translation>无法定位到 %1 秒（%2）</translation>
+    </message>
+    <message>
+        <source>no frame could be decoded near %1 s</source>
+        <translation>在 %1 秒附近无法解码出任何帧</translation>
+    </message>
+    <message>
+        <source>the decoder did not finish</source>
+        <translation>解码器未能完成</translation>
+    </message>
+    <message>
+        <source>Keyframe extraction was cancelled</source>
+        <translation>关键帧提取已取消</translation>
+    </message>
+    <message>
+        <source>The frame count must be between 1 and %1</source>
+        <translation>帧数必须在 1 到 %1 之间</translation>
+    </message>
+    <message>
+        <source>frame %1 (%2 s): %3</source>
+        <translation>第 %1 帧（%2 秒）：%3</translation>
+    </message>
+    <message>
+        <source>frame %1 (%2 s): cannot convert the picture</source>
+        <translation>第 %1 帧（%2 秒）：无法转换画面</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n decoding error(s), the last: %1</source>
+        <translation>
+            <numerusform>%n 个解码错误，最后一个：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 frames could not be decoded (%4)</source>
+        <translation>%1：%3 帧中有 %2 帧无法解码（%4）</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::metering::AlertEngine</name>
+    <message>
+        <source>Flowbench alert &quot;%1&quot;: %2 is %3, over %4%5</source>
+        <translation>Flowbench 告警“%1”：%2 为 %3，超过了 %4%5</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::metering::MetricsServer</name>
+    <message>
+        <source>cannot serve metrics on %1:%2</source>
+        <translation>无法在 %1:%2 上提供指标服务</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::metering::PluginConfig</name>
+    <message>
+        <source>the metering configuration is not a YAML mapping</source>
+        <translation>计量配置不是 YAML 映射</translation>
+    </message>
+    <message>
+        <source>metering configuration: %1</source>
+        <translation>计量配置：%1</translation>
+    </message>
+    <message>
+        <source>prometheus.port %1 is not a port</source>
+        <translation>prometheus.port %1 不是有效的端口</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::metering::PriceTable</name>
+    <message>
+        <source>price table: %1</source>
+        <translation>价格表：%1</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -1326,6 +2291,22 @@
     <message>
         <source>Query is required and must be a string.</source>
         <translation>查询为必填项，且必须是字符串。</translation>
+    </message>
+    <message>
+        <source>Reranking models are not available locally; the weighted score is used instead.</source>
+        <translation>本地无法使用 Rerank 模型；改用加权分数。</translation>
+    </message>
+    <message>
+        <source>No embeddings in %1: keyword search used there.</source>
+        <translation>%1 中没有 embeddings：这些知识库改用关键词检索。</translation>
+    </message>
+    <message>
+        <source>No endpoint for the run: keyword search used instead of %1.</source>
+        <translation>本次运行没有端点：改用关键词检索代替 %1。</translation>
+    </message>
+    <message>
+        <source>The query could not be embedded with %1 (%2): keyword search used instead.</source>
+        <translation>无法用 %1 为查询生成 embedding（%2）：改用关键词检索。</translation>
     </message>
 </context>
 <context>
@@ -2700,6 +3681,237 @@
     </message>
 </context>
 <context>
+    <name>flowbench::panels::EventModel</name>
+    <message>
+        <source>stream ×%1</source>
+        <translation>流式 ×%1</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>信息</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::EventsPanel</name>
+    <message>
+        <source>Show the events of one node</source>
+        <translation>只显示某个节点的事件</translation>
+    </message>
+    <message>
+        <source>Show the events of one node kind</source>
+        <translation>只显示某类节点的事件</translation>
+    </message>
+    <message>
+        <source>Filter events…</source>
+        <translation>过滤事件…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 events</source>
+        <translation>%1 个事件（共 %2 个）</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>跟随</translation>
+    </message>
+    <message>
+        <source>Keep the newest event in view</source>
+        <translation>始终显示最新的事件</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Remove every event from the table</source>
+        <translation>从表格中移除所有事件</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Select an event to see its inputs, outputs and error.</source>
+        <translation>选择一个事件以查看其输入、输出和错误。</translation>
+    </message>
+    <message>
+        <source>Copy as JSON Lines</source>
+        <translation>复制为 JSON Lines</translation>
+    </message>
+    <message>
+        <source>Follow New Events</source>
+        <translation>跟随新事件</translation>
+    </message>
+    <message>
+        <source>All nodes</source>
+        <translation>所有节点</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>所有类型</translation>
+    </message>
+    <message>
+        <source>%1 events</source>
+        <translation>%1 个事件</translation>
+    </message>
+    <message>
+        <source>No event selected</source>
+        <translation>未选择事件</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Streamed text (%1 chunks from %2)</source>
+        <translation>流式文本（来自 %2 的 %1 个数据块）</translation>
+    </message>
+    <message>
+        <source>Inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Process data</source>
+        <translation>处理数据</translation>
+    </message>
+    <message>
+        <source>Outputs</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>用量</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>元数据</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::InspectorPanel</name>
+    <message>
+        <source>Workflow settings…</source>
+        <translation>工作流设置…</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Add a description…</source>
+        <translation>添加描述…</translation>
+    </message>
+    <message>
+        <source>Unsupported (%1)</source>
+        <translation>不支持（%1）</translation>
+    </message>
+    <message>
+        <source>%1 · id %2</source>
+        <translation>%1 · id %2</translation>
+    </message>
+    <message>
+        <source>Chatflow</source>
+        <translation>对话流</translation>
+    </message>
+    <message>
+        <source>Workflow</source>
+        <translation>工作流</translation>
+    </message>
+    <message>
+        <source>Untitled workflow</source>
+        <translation>未命名工作流</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>连线</translation>
+    </message>
+    <message>
+        <source>Environment variables</source>
+        <translation>环境变量</translation>
+    </message>
+    <message>
+        <source>Conversation variables</source>
+        <translation>会话变量</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n 个错误</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select a node on the canvas to edit its properties.</source>
+        <translation>在画布上选择一个节点以编辑其属性。</translation>
+    </message>
+    <message>
+        <source>Rename node</source>
+        <translation>重命名节点</translation>
+    </message>
+    <message>
+        <source>Change node description</source>
+        <translation>修改节点描述</translation>
+    </message>
+</context>
+<context>
     <name>flowbench::panels::OutlinePanel</name>
     <message>
         <source>Node</source>
@@ -2747,6 +3959,1428 @@
     <message>
         <source>No problems found.</source>
         <translation>未发现问题。</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::ProfileEditor</name>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>创建副本</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Set as Default</source>
+        <translation>设为默认</translation>
+    </message>
+    <message>
+        <source>Runs use the default profile unless a workflow names another</source>
+        <translation>除非工作流指定了其他配置，否则运行时使用默认配置</translation>
+    </message>
+    <message>
+        <source>The built-in simulator answers offline, on this computer. It cannot be changed; duplicate it to make a variant.</source>
+        <translation>内置模拟器在本机离线应答，不能修改；如需变体，请创建其副本。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>vLLM</source>
+        <translation>vLLM</translation>
+    </message>
+    <message>
+        <source>llama.cpp (llama-server)</source>
+        <translation>llama.cpp (llama-server)</translation>
+    </message>
+    <message>
+        <source>Ollama</source>
+        <translation>Ollama</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible API</source>
+        <translation>兼容 OpenAI 的 API</translation>
+    </message>
+    <message>
+        <source>Simulator</source>
+        <translation>模拟器</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>基础 URL</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Remove the stored key from the keychain</source>
+        <translation>从钥匙串中删除已保存的密钥</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>e.g. OPENAI_API_KEY (read before the keychain)</source>
+        <translation>例如 OPENAI_API_KEY（优先于钥匙串读取）</translation>
+    </message>
+    <message>
+        <source>Key variable</source>
+        <translation>密钥环境变量</translation>
+    </message>
+    <message>
+        <source>Without a keychain, keep it in a private file</source>
+        <translation>没有钥匙串时，保存在私有文件中</translation>
+    </message>
+    <message>
+        <source>Used only when the system keychain cannot store the key: the key then goes to a file only you can read</source>
+        <translation>仅在系统钥匙串无法保存密钥时使用：此时密钥将写入仅您本人可读的文件</translation>
+    </message>
+    <message>
+        <source>The served model name</source>
+        <translation>服务器提供的模型名称</translation>
+    </message>
+    <message>
+        <source>Default model</source>
+        <translation>默认模型</translation>
+    </message>
+    <message>
+        <source>Test Connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Model mapping</source>
+        <translation>模型映射</translation>
+    </message>
+    <message>
+        <source>Model names used in workflows (&quot;provider/name&quot; or &quot;name&quot;) and the model this server serves instead.</source>
+        <translation>工作流中使用的模型名称（&quot;provider/name&quot; 或 &quot;name&quot;），以及此服务器用来代替它的模型。</translation>
+    </message>
+    <message>
+        <source>Workflow model</source>
+        <translation>工作流中的模型</translation>
+    </message>
+    <message>
+        <source>Served model</source>
+        <translation>服务器提供的模型</translation>
+    </message>
+    <message>
+        <source>Add Mapping</source>
+        <translation>添加映射</translation>
+    </message>
+    <message>
+        <source>Remove Mapping</source>
+        <translation>移除映射</translation>
+    </message>
+    <message>
+        <source>Default parameters</source>
+        <translation>默认参数</translation>
+    </message>
+    <message>
+        <source>Limits</source>
+        <translation>限制</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>不限制</translation>
+    </message>
+    <message>
+        <source>Images per prompt</source>
+        <translation>每个提示词的图片数</translation>
+    </message>
+    <message>
+        <source>Larger images are scaled down to this many pixels</source>
+        <translation>更大的图片会缩小到此像素数</translation>
+    </message>
+    <message>
+        <source>Pixels per image</source>
+        <translation>每张图片的像素数</translation>
+    </message>
+    <message>
+        <source>Will be forgotten when you apply</source>
+        <translation>应用后将被清除</translation>
+    </message>
+    <message>
+        <source>(unnamed)</source>
+        <translation>（未命名）</translation>
+    </message>
+    <message>
+        <source>Default profile: runs use it unless told otherwise</source>
+        <translation>默认配置：除非另行指定，运行时都使用它</translation>
+    </message>
+    <message>
+        <source>Built in; duplicate it to change it</source>
+        <translation>内置配置；如需修改，请创建其副本</translation>
+    </message>
+    <message>
+        <source>Enter a JSON object, such as {&quot;temperature&quot;: 0.7}.</source>
+        <translation>请输入 JSON 对象，例如 {&quot;temperature&quot;: 0.7}。</translation>
+    </message>
+    <message>
+        <source>Not needed</source>
+        <translation>不需要</translation>
+    </message>
+    <message>
+        <source>•••• from $%1</source>
+        <translation>•••• 来自 $%1</translation>
+    </message>
+    <message>
+        <source>Optional for local servers</source>
+        <translation>本地服务器可不填</translation>
+    </message>
+    <message>
+        <source>•••• stored in a private file — type to replace</source>
+        <translation>•••• 已保存在私有文件中 — 输入新值以替换</translation>
+    </message>
+    <message>
+        <source>•••• stored in keychain — type to replace</source>
+        <translation>•••• 已保存在钥匙串中 — 输入新值以替换</translation>
+    </message>
+    <message>
+        <source>New endpoint</source>
+        <translation>新端点</translation>
+    </message>
+    <message>
+        <source>%1 copy</source>
+        <translation>%1 副本</translation>
+    </message>
+    <message>
+        <source>There is no profile store.</source>
+        <translation>没有配置存储。</translation>
+    </message>
+    <message>
+        <source>There are two profiles named “%1”.</source>
+        <translation>有两个配置都名为“%1”。</translation>
+    </message>
+    <message>
+        <source>The default parameters of “%1” are not a JSON object.</source>
+        <translation>“%1”的默认参数不是 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>Profile “%1”: %2</source>
+        <translation>配置“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Enter a base URL such as %1.</source>
+        <translation>请输入基础 URL，例如 %1。</translation>
+    </message>
+    <message>
+        <source>Connected · %1 · max_model_len %2</source>
+        <translation>已连接 · %1 · max_model_len %2</translation>
+    </message>
+    <message>
+        <source>Connected · %1</source>
+        <translation>已连接 · %1</translation>
+    </message>
+    <message>
+        <source>Model “%1” is not served here. Available: %2</source>
+        <translation>此服务器未提供模型“%1”。可用模型：%2</translation>
+    </message>
+    <message>
+        <source>Unauthorized: check the API key</source>
+        <translation>未授权：请检查 API 密钥</translation>
+    </message>
+    <message>
+        <source>Loading: the server is still loading the model</source>
+        <translation>加载中：服务器仍在加载模型</translation>
+    </message>
+    <message>
+        <source>Unreachable: %1</source>
+        <translation>无法连接：%1</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::PropertyForm</name>
+    <message>
+        <source>Short text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Paragraph</source>
+        <translation>段落</translation>
+    </message>
+    <message>
+        <source>Select</source>
+        <translation>下拉选项</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <source>Checkbox</source>
+        <translation>复选框</translation>
+    </message>
+    <message>
+        <source>Single file</source>
+        <translation>单文件</translation>
+    </message>
+    <message>
+        <source>File list</source>
+        <translation>文件列表</translation>
+    </message>
+    <message>
+        <source>JSON object</source>
+        <translation>JSON 对象</translation>
+    </message>
+    <message>
+        <source>External data tool</source>
+        <translation>外部数据工具</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>AND</source>
+        <translation>且</translation>
+    </message>
+    <message>
+        <source>OR</source>
+        <translation>或</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Flowbench does not know the node kind &quot;%1&quot;; its data is kept as it is.</source>
+        <translation>Flowbench 无法识别节点类型“%1”；其数据将原样保留。</translation>
+    </message>
+    <message>
+        <source>This node has no settings.</source>
+        <translation>此节点没有设置项。</translation>
+    </message>
+    <message>
+        <source>%1 is required.</source>
+        <translation>%1 为必填项。</translation>
+    </message>
+    <message>
+        <source>Between %1 and %2.</source>
+        <translation>范围为 %1 到 %2。</translation>
+    </message>
+    <message>
+        <source>Not a whole number.</source>
+        <translation>不是整数。</translation>
+    </message>
+    <message>
+        <source>Not a number.</source>
+        <translation>不是数字。</translation>
+    </message>
+    <message>
+        <source>Must be between %1 and %2.</source>
+        <translation>必须介于 %1 和 %2 之间。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not one of the allowed values.</source>
+        <translation>“%1”不是允许的值。</translation>
+    </message>
+    <message>
+        <source>Not valid JSON: %1</source>
+        <translation>不是有效的 JSON：%1</translation>
+    </message>
+    <message>
+        <source>One value per line.</source>
+        <translation>每行一个值。</translation>
+    </message>
+    <message>
+        <source>One per line.</source>
+        <translation>每行一个。</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <source>Choose a variable</source>
+        <translation>选择变量</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>No variables yet.</source>
+        <translation>暂无变量。</translation>
+    </message>
+    <message>
+        <source>Add variable</source>
+        <translation>添加变量</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>供应商</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible endpoint</source>
+        <translation>兼容 OpenAI 的端点</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>The endpoint profile&apos;s default</source>
+        <translation>端点配置的默认模型</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Completion parameters as JSON: temperature, top_p, max_tokens, presence_penalty, stop, ...</source>
+        <translation>以 JSON 表示的补全参数：temperature、top_p、max_tokens、presence_penalty、stop 等</translation>
+    </message>
+    <message>
+        <source>order</source>
+        <translation>顺序</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>list</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>None yet.</source>
+        <translation>暂无。</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Message role</source>
+        <translation>消息角色</translation>
+    </message>
+    <message>
+        <source>Editor</source>
+        <translation>编辑模式</translation>
+    </message>
+    <message>
+        <source>basic: {{#node.var#}} references; jinja2: a Jinja2 template with the Jinja2 variables</source>
+        <translation>basic：使用 {{#node.var#}} 引用；jinja2：使用 Jinja2 变量的 Jinja2 模板</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Add message</source>
+        <translation>添加消息</translation>
+    </message>
+    <message>
+        <source>Variable</source>
+        <translation>变量</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>运算符</translation>
+    </message>
+    <message>
+        <source>Operators for %1</source>
+        <translation>%1 的运算符</translation>
+    </message>
+    <message>
+        <source>Value; {{#node.var#}} allowed</source>
+        <translation>值；可使用 {{#node.var#}}</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>No conditions.</source>
+        <translation>无条件。</translation>
+    </message>
+    <message>
+        <source>Add condition</source>
+        <translation>添加条件</translation>
+    </message>
+    <message>
+        <source>Conditions</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>IF</source>
+        <translation>IF</translation>
+    </message>
+    <message>
+        <source>ELIF</source>
+        <translation>ELIF</translation>
+    </message>
+    <message>
+        <source>Combine with</source>
+        <translation>条件组合</translation>
+    </message>
+    <message>
+        <source>How the conditions combine</source>
+        <translation>条件的组合方式</translation>
+    </message>
+    <message>
+        <source>Add ELIF</source>
+        <translation>添加 ELIF</translation>
+    </message>
+    <message>
+        <source>ELSE: taken when no case is true.</source>
+        <translation>ELSE：所有分支都不为真时执行。</translation>
+    </message>
+    <message>
+        <source>Output names are identifiers: letters, digits, _.</source>
+        <translation>输出名称必须是标识符：字母、数字和 _。</translation>
+    </message>
+    <message>
+        <source>Another output is named &quot;%1&quot;.</source>
+        <translation>已有另一个输出名为“%1”。</translation>
+    </message>
+    <message>
+        <source>Add output</source>
+        <translation>添加输出</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Choose file variable…</source>
+        <translation>选择文件变量…</translation>
+    </message>
+    <message>
+        <source>None: the run fails</source>
+        <translation>无：运行失败</translation>
+    </message>
+    <message>
+        <source>Fail branch</source>
+        <translation>失败分支</translation>
+    </message>
+    <message>
+        <source>Default value</source>
+        <translation>默认值</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an error strategy.</source>
+        <translation>“%1”不是有效的异常处理策略。</translation>
+    </message>
+    <message>
+        <source>Error: </source>
+        <translation>错误：</translation>
+    </message>
+    <message>
+        <source>Warning: </source>
+        <translation>警告：</translation>
+    </message>
+    <message>
+        <source>Change %1 %2</source>
+        <translation>更改 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::RunCompareDialog</name>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>(the node did not run)</source>
+        <translation>（该节点未运行）</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>Compare Runs</source>
+        <translation>比较运行</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Status (A → B)</source>
+        <translation>状态（A → B）</translation>
+    </message>
+    <message>
+        <source>Outputs A</source>
+        <translation>A 的输出</translation>
+    </message>
+    <message>
+        <source>Outputs B</source>
+        <translation>B 的输出</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <source>≠ marks nodes whose outputs differ</source>
+        <translation>≠ 标记输出不同的节点</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>not run</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>The outputs differ</source>
+        <translation>输出不同</translation>
+    </message>
+    <message>
+        <source>Select a node to see its outputs in full.</source>
+        <translation>选择一个节点以查看其完整输出。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;A&lt;/b&gt; · %1</source>
+        <translation>&lt;b&gt;A&lt;/b&gt; · %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;B&lt;/b&gt; · %1</source>
+        <translation>&lt;b&gt;B&lt;/b&gt; · %1</translation>
+    </message>
+    <message>
+        <source>The outputs of every node are the same.</source>
+        <translation>所有节点的输出都相同。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s) with different outputs, marked ≠.</source>
+        <translation>
+            <numerusform>有 %n 个节点的输出不同，已用 ≠ 标记。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::RunHistoryPanel</name>
+    <message>
+        <source>Succeeded</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Partial</source>
+        <translation>部分成功</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Show this run on the canvas and in the panels</source>
+        <translation>在画布和各面板中显示此次运行</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Compare two selected runs node by node</source>
+        <translation>逐个节点比较所选的两次运行</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <source>Run again offline: model, HTTP and tool nodes answer with their recorded outputs</source>
+        <translation>离线重新运行：模型、HTTP 和工具节点将使用其记录的输出作答</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Export as JSON…</source>
+        <translation>导出为 JSON…</translation>
+    </message>
+    <message>
+        <source>Export as Chrome Trace…</source>
+        <translation>导出为 Chrome Trace…</translation>
+    </message>
+    <message>
+        <source>Trace Event Format, for chrome://tracing or Perfetto</source>
+        <translation>Trace Event 格式，可用于 chrome://tracing 或 Perfetto</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>No runs of this workflow yet.
+Press Run (F5) to record one.</source>
+        <translation>此工作流还没有运行记录。
+按“运行”（F5）即可记录一次。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n run(s) with their events? This cannot be undone.</source>
+        <translation>
+            <numerusform>要删除 %n 条运行记录及其事件吗？此操作无法撤销。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Run History</source>
+        <translation>运行历史</translation>
+    </message>
+    <message>
+        <source>Run %1 of “%2”: %3</source>
+        <translation>“%2”的运行 %1：%3</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s) failed and were handled</source>
+        <translation>
+            <numerusform>%n 个节点失败，已按异常处理策略处理</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Costs appear once a price table is configured</source>
+        <translation>配置价格表后将显示费用</translation>
+    </message>
+    <message>
+        <source>Delete run %1 with its events? This cannot be undone.</source>
+        <translation>要删除运行记录 %1 及其事件吗？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>there is no run store</source>
+        <translation>没有运行记录库</translation>
+    </message>
+    <message>
+        <source>Export Run as Chrome Trace</source>
+        <translation>将运行导出为 Chrome Trace</translation>
+    </message>
+    <message>
+        <source>Export Run as JSON</source>
+        <translation>将运行导出为 JSON</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Exported run %1 to %2</source>
+        <translation>已将运行 %1 导出到 %2</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::RunInputsDialog</name>
+    <message>
+        <source>Untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
+        <source>Run “%1”</source>
+        <translation>运行“%1”</translation>
+    </message>
+    <message>
+        <source>Inputs of the Start node. Fields marked * are required.</source>
+        <translation>开始节点的输入。标有 * 的字段为必填项。</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>The user&apos;s message (sys.query)</source>
+        <translation>用户的消息（sys.query）</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Files sent with the message (sys.files), one path per line</source>
+        <translation>随消息发送的文件（sys.files），每行一个路径</translation>
+    </message>
+    <message>
+        <source>This workflow takes no inputs.</source>
+        <translation>此工作流不需要输入。</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Defaults</source>
+        <translation>默认值</translation>
+    </message>
+    <message>
+        <source>Put every field back to its default value</source>
+        <translation>将所有字段恢复为默认值</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>One file path per line</source>
+        <translation>每行一个文件路径</translation>
+    </message>
+    <message>
+        <source>Path to a file</source>
+        <translation>文件路径</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose Files</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <source>Choose a File</source>
+        <translation>选择一个文件</translation>
+    </message>
+    <message>
+        <source>A number</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <source>This field is required.</source>
+        <translation>此字段为必填项。</translation>
+    </message>
+    <message>
+        <source>Enter a number.</source>
+        <translation>请输入数字。</translation>
+    </message>
+    <message>
+        <source>Enter a JSON object, such as {&quot;key&quot;: &quot;value&quot;}.</source>
+        <translation>请输入 JSON 对象，例如 {&quot;key&quot;: &quot;value&quot;}。</translation>
+    </message>
+    <message>
+        <source>No such file: %1</source>
+        <translation>文件不存在：%1</translation>
+    </message>
+    <message>
+        <source>Choose one file.</source>
+        <translation>请选择一个文件。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Choose at most %n file(s).</source>
+        <translation>
+            <numerusform>最多选择 %n 个文件。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>At most %n character(s).</source>
+        <translation>
+            <numerusform>最多 %n 个字符。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n field(s) need attention.</source>
+        <translation>
+            <numerusform>有 %n 个字段需要处理。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Endpoints</source>
+        <translation>端点</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible servers that LLM nodes talk to. Keys are kept in the system keychain, never in workflow files.</source>
+        <translation>LLM 节点所连接的兼容 OpenAI 的服务器。密钥保存在系统钥匙串中，绝不会写入工作流文件。</translation>
+    </message>
+    <message>
+        <source>Code Nodes</source>
+        <translation>代码节点</translation>
+    </message>
+    <message>
+        <source>Python code nodes and Jinja2 templates run in this interpreter (it needs the jinja2 package).</source>
+        <translation>Python 代码节点和 Jinja2 模板在此解释器中运行（需要安装 jinja2 包）。</translation>
+    </message>
+    <message>
+        <source>python3 from PATH</source>
+        <translation>PATH 中的 python3</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Interpreter</source>
+        <translation>解释器</translation>
+    </message>
+    <message>
+        <source>The FLOWBENCH_PYTHON environment variable, when set, wins over this setting.</source>
+        <translation>如果设置了 FLOWBENCH_PYTHON 环境变量，则以它为准，而不使用此设置。</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>How Flowbench looks and which language it speaks.</source>
+        <translation>Flowbench 的外观和界面语言。</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>A new language applies after Flowbench restarts.</source>
+        <translation>新语言将在 Flowbench 重启后生效。</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Autosave every</source>
+        <translation>自动保存间隔</translation>
+    </message>
+    <message>
+        <source>While a workflow has unsaved changes, a recovery copy is written this often. It is offered again after a crash.</source>
+        <translation>当工作流有未保存的更改时，会按此间隔写入一份恢复副本。程序崩溃后会再次提供恢复。</translation>
+    </message>
+    <message>
+        <source>Choose a Python Interpreter</source>
+        <translation>选择 Python 解释器</translation>
+    </message>
+    <message>
+        <source>python3 is not on PATH; choose an interpreter.</source>
+        <translation>PATH 中没有 python3；请选择一个解释器。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>%1 exited with code %2</source>
+        <translation>%1 已退出，退出码为 %2</translation>
+    </message>
+    <message>
+        <source>Cannot run %1: %2</source>
+        <translation>无法运行 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::SingleNodeInputsDialog</name>
+    <message>
+        <source>Run “%1”</source>
+        <translation>运行“%1”</translation>
+    </message>
+    <message>
+        <source>Values this node reads, from the last run or the current pool. Edit them as text or as JSON, then run the node alone.</source>
+        <translation>此节点读取的值，来自上次运行或当前变量池。可按文本或 JSON 编辑，然后单独运行该节点。</translation>
+    </message>
+    <message>
+        <source>(not in the pool: leave empty to leave it unset)</source>
+        <translation>（不在变量池中：留空则保持未设置）</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>This node reads no variables.</source>
+        <translation>此节点不读取任何变量。</translation>
+    </message>
+    <message>
+        <source>Run Node</source>
+        <translation>运行节点</translation>
+    </message>
+    <message>
+        <source>Not valid JSON. Switch to Text to pass it as a string.</source>
+        <translation>不是有效的 JSON。切换到“文本”可将其作为字符串传入。</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::TemplateLexer</name>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Variable reference</source>
+        <translation>变量引用</translation>
+    </message>
+    <message>
+        <source>Invalid variable reference</source>
+        <translation>无效的变量引用</translation>
+    </message>
+    <message>
+        <source>Jinja tag</source>
+        <translation>Jinja 标签</translation>
+    </message>
+    <message>
+        <source>Jinja keyword</source>
+        <translation>Jinja 关键字</translation>
+    </message>
+    <message>
+        <source>Jinja expression</source>
+        <translation>Jinja 表达式</translation>
+    </message>
+    <message>
+        <source>Jinja comment</source>
+        <translation>Jinja 注释</translation>
+    </message>
+    <message>
+        <source>Jinja string</source>
+        <translation>Jinja 字符串</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::ValueViewer</name>
+    <message>
+        <source>Select a variable to see its value.</source>
+        <translation>选择一个变量以查看其值。</translation>
+    </message>
+    <message>
+        <source>%1 · %2 × %3 px</source>
+        <translation>%1 · %2 × %3 像素</translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation>图片</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::VariablePicker</name>
+    <message>
+        <source>System</source>
+        <translation>系统变量</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>环境变量</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>会话变量</translation>
+    </message>
+    <message>
+        <source>Search variables</source>
+        <translation>搜索变量</translation>
+    </message>
+    <message>
+        <source>Variable</source>
+        <translation>变量</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>No variables</source>
+        <translation>没有变量</translation>
+    </message>
+    <message>
+        <source>No variable matches</source>
+        <translation>没有匹配的变量</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::VariablesPanel</name>
+    <message>
+        <source>Watch a variable: node.variable, then Enter</source>
+        <translation>监视变量：输入 node.variable 后按 Enter</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Watch</source>
+        <translation>监视</translation>
+    </message>
+    <message>
+        <source>Show this variable at the top of the list</source>
+        <translation>在列表顶部显示此变量</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Change the value (while the run is paused)</source>
+        <translation>修改值（运行暂停时）</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Set the value in the paused run (Ctrl+Enter)</source>
+        <translation>在已暂停的运行中设置该值（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Changed by the last step</source>
+        <translation>在上一步中被修改</translation>
+    </message>
+    <message>
+        <source>Watched</source>
+        <translation>已监视</translation>
+    </message>
+    <message>
+        <source>Variables you watch, kept across runs</source>
+        <translation>您监视的变量，跨运行保留</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统变量</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>环境变量</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>会话变量</translation>
+    </message>
+    <message>
+        <source>User input</source>
+        <translation>用户输入</translation>
+    </message>
+    <message>
+        <source>No variables yet: run the workflow to fill the pool.</source>
+        <translation>暂无变量：运行工作流以填充变量池。</translation>
+    </message>
+    <message>
+        <source>No variable selected</source>
+        <translation>未选择变量</translation>
+    </message>
+    <message>
+        <source>Values can be edited while the run is paused</source>
+        <translation>运行暂停时可以编辑值</translation>
+    </message>
+    <message>
+        <source>Change the value (F2 or double-click)</source>
+        <translation>修改值（F2 或双击）</translation>
+    </message>
+    <message>
+        <source>Stop Watching</source>
+        <translation>停止监视</translation>
+    </message>
+    <message>
+        <source>Edit Value…</source>
+        <translation>编辑值…</translation>
+    </message>
+    <message>
+        <source>Copy Value</source>
+        <translation>复制值</translation>
+    </message>
+    <message>
+        <source>Copy Reference</source>
+        <translation>复制引用</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>A JSON value</source>
+        <translation>JSON 值</translation>
+    </message>
+    <message>
+        <source>Values can be edited only while the run is paused.</source>
+        <translation>只有在运行暂停时才能编辑值。</translation>
+    </message>
+    <message>
+        <source>“%1” is not a number.</source>
+        <translation>“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>Type true or false.</source>
+        <translation>请输入 true 或 false。</translation>
+    </message>
+    <message>
+        <source>Invalid JSON: %1</source>
+        <translation>无效的 JSON：%1</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::WorkflowSettingsDialog</name>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Workflow Settings</source>
+        <translation>工作流设置</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Read in the workflow as {{#env.NAME#}}. Secret values are masked and left out of deployment exports.</source>
+        <translation>在工作流中以 {{#env.NAME#}} 读取。机密值会被遮盖，并且不会包含在部署导出中。</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>环境变量</translation>
+    </message>
+    <message>
+        <source>Default value</source>
+        <translation>默认值</translation>
+    </message>
+    <message>
+        <source>Kept per conversation; read as {{#conversation.NAME#}}, written by Variable Assigner nodes.</source>
+        <translation>按会话分别保存；以 {{#conversation.NAME#}} 读取，由变量赋值节点写入。</translation>
+    </message>
+    <message>
+        <source>Conversation variables exist in chatflows only.</source>
+        <translation>会话变量仅存在于对话流中。</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>会话变量</translation>
+    </message>
+    <message>
+        <source>Opening statement</source>
+        <translation>开场白</translation>
+    </message>
+    <message>
+        <source>One question per line</source>
+        <translation>每行一个问题</translation>
+    </message>
+    <message>
+        <source>Suggested questions</source>
+        <translation>建议问题</translation>
+    </message>
+    <message>
+        <source>Other features</source>
+        <translation>其他功能</translation>
+    </message>
+    <message>
+        <source>Features</source>
+        <translation>功能</translation>
+    </message>
+    <message>
+        <source>Chatflow (advanced-chat)</source>
+        <translation>对话流（advanced-chat）</translation>
+    </message>
+    <message>
+        <source>Workflow (workflow)</source>
+        <translation>工作流（workflow）</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Show the secret value</source>
+        <translation>显示机密值</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>Environment variable %1: &quot;%2&quot; is not a valid name (letters, digits and _).</source>
+        <translation>环境变量 %1：“%2”不是有效的名称（只能包含字母、数字和 _）。</translation>
+    </message>
+    <message>
+        <source>Two environment variables are named &quot;%1&quot;.</source>
+        <translation>有两个环境变量都名为“%1”。</translation>
+    </message>
+    <message>
+        <source>Environment variable &quot;%1&quot;: &quot;%2&quot; is not a number.</source>
+        <translation>环境变量“%1”：“%2”不是数字。</translation>
+    </message>
+    <message>
+        <source>Conversation variable %1: &quot;%2&quot; is not a valid name (letters, digits and _).</source>
+        <translation>会话变量 %1：“%2”不是有效的名称（只能包含字母、数字和 _）。</translation>
+    </message>
+    <message>
+        <source>Two conversation variables are named &quot;%1&quot;.</source>
+        <translation>有两个会话变量都名为“%1”。</translation>
+    </message>
+    <message>
+        <source>Conversation variable &quot;%1&quot;: &quot;%2&quot; is not a valid %3.</source>
+        <translation>会话变量“%1”：“%2”不是有效的 %3。</translation>
+    </message>
+    <message>
+        <source>Features: not valid JSON: %1</source>
+        <translation>功能：不是有效的 JSON：%1</translation>
+    </message>
+    <message>
+        <source>Features: a JSON object is expected.</source>
+        <translation>功能：应为 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>The workflow needs a name.</source>
+        <translation>工作流需要名称。</translation>
+    </message>
+    <message>
+        <source>Change workflow settings</source>
+        <translation>更改工作流设置</translation>
     </message>
 </context>
 <context>
@@ -2892,6 +5526,10 @@
         <source>No knowledge base with id %1.</source>
         <translation>没有 ID 为 %1 的知识库。</translation>
     </message>
+    <message>
+        <source>The embedding endpoint returned %1 vectors for %2 chunks.</source>
+        <translation>嵌入端点为 %2 个文本块返回了 %1 个向量。</translation>
+    </message>
 </context>
 <context>
     <name>flowbench::store::RunStore</name>
@@ -2982,6 +5620,14 @@
     <message>
         <source>the recording has no result for this node (the run ended while it ran)</source>
         <translation>记录中没有此节点的结果（该节点执行期间运行已结束）</translation>
+    </message>
+    <message>
+        <source>cannot save usage records</source>
+        <translation>无法保存用量记录</translation>
+    </message>
+    <message>
+        <source>cannot read usage records</source>
+        <translation>无法读取用量记录</translation>
     </message>
 </context>
 </TS>
