@@ -3,9 +3,11 @@
 #include "document/dslio.h"
 #include "mainwindow.h"
 #include "runcontroller.h"
+#include "workflowscene.h"
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QDockWidget>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QPalette>
@@ -85,6 +87,8 @@ struct ScreenshotArgs
     QString query;         // --query TEXT (chatflows)
     int grabAfterMs = -1;  // --grab-after MS: a picture of the run in progress
     QSize size{1400, 860}; // --size WxH
+    QString select;        // --select NODE_ID: the inspector shows it
+    QStringList docks;     // --dock NAME...: raised before the grab ("events", "variables")
 };
 
 // `--screenshot OUT.png [--run] [--lang zh_CN|en] [FILE]`.
@@ -102,6 +106,10 @@ bool parseScreenshotArgs(const QStringList &arguments, ScreenshotArgs *out)
             out->inputs = arguments.at(++i).toUtf8();
         } else if (a == QLatin1String("--query") && i + 1 < arguments.size()) {
             out->query = arguments.at(++i);
+        } else if (a == QLatin1String("--select") && i + 1 < arguments.size()) {
+            out->select = arguments.at(++i);
+        } else if (a == QLatin1String("--dock") && i + 1 < arguments.size()) {
+            out->docks.append(arguments.at(++i));
         } else if (a == QLatin1String("--size") && i + 1 < arguments.size()) {
             const QStringList wh = arguments.at(++i).split(QLatin1Char('x'));
             const int w = wh.value(0).toInt(), h = wh.value(1).toInt();
@@ -150,6 +158,16 @@ int takeScreenshot(QApplication &app, const ScreenshotArgs &args)
             if (grabbed)
                 return;
             grabbed = true;
+            for (const QString &name : args.docks) {
+                auto *dock = window.findChild<QDockWidget *>(QStringLiteral("dock.") + name);
+                if (!dock) {
+                    std::fprintf(stderr, "flowbench: no dock named '%s'\n", qPrintable(name));
+                    continue;
+                }
+                dock->show();
+                dock->raise();
+            }
+            QCoreApplication::processEvents(); // lay out and paint the raised docks
             if (!window.grab().save(outPath)) {
                 std::fprintf(stderr, "flowbench: cannot write %s\n", qPrintable(outPath));
                 code = 2;
@@ -160,6 +178,8 @@ int takeScreenshot(QApplication &app, const ScreenshotArgs &args)
     using flowbench::app::RunController;
     QTimer::singleShot(600, &window, [&] {
         window.fitAll();
+        if (!args.select.isEmpty())
+            window.scene()->selectNodes({args.select});
         if (!args.run) {
             grabSoon();
             return;
@@ -229,7 +249,7 @@ int main(int argc, char *argv[])
             std::fprintf(
                 stderr,
                 "usage: flowbench --screenshot OUT.png [--run [--inputs JSON] [--query TEXT] "
-                "[--grab-after MS]] [--size WxH] "
+                "[--grab-after MS]] [--size WxH] [--select NODE] [--dock NAME]... "
                 "[--lang zh_CN|en] [FILE]\n");
             return 2;
         }

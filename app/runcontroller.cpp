@@ -42,8 +42,18 @@ RunController::RunController(document::WorkflowDocument *document, QObject *pare
 
 RunController::~RunController()
 {
-    if (m_engine)
+    // A run still going (or paused) when the window closes ends as "stopped" in the history,
+    // not "running" forever.
+    if (isActive())
+        m_engine->stop();
+    if (m_engine) {
         m_engine->disconnect(this);
+        // Before the store goes (members die before QObject children): its recording of the
+        // run ends when the engine is destroyed.
+        delete m_engine.data();
+    }
+    if (m_store)
+        m_store->flush();
 }
 
 bool RunController::start(runtime::RunOptions options)
