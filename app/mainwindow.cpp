@@ -297,6 +297,12 @@ void MainWindow::createActions()
     m_stepAction->setShortcut(Qt::Key_F10);
     m_stepAction->setStatusTip(tr("Run one node, then pause again (F10)"));
     connect(m_stepAction, &QAction::triggered, m_run, &RunController::step);
+    m_stepIntoAction = new QAction(tr("Step &Into Container"), this);
+    m_stepIntoAction->setObjectName(QStringLiteral("action.stepInto"));
+    m_stepIntoAction->setShortcut(Qt::Key_F11);
+    m_stepIntoAction->setStatusTip(
+        tr("Paused before an iteration or loop: stop at its first node (F11)"));
+    connect(m_stepIntoAction, &QAction::triggered, m_run, &RunController::step);
     m_stopAction = new QAction(st->standardIcon(QStyle::SP_MediaStop), tr("S&top"), this);
     m_stopAction->setObjectName(QStringLiteral("action.stop"));
     m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
@@ -443,6 +449,7 @@ void MainWindow::createMenus()
     debug->addAction(m_runAction);
     debug->addAction(m_pauseAction);
     debug->addAction(m_stepAction);
+    debug->addAction(m_stepIntoAction);
     debug->addAction(m_stopAction);
     debug->addSeparator();
     debug->addAction(m_breakpointAction);
@@ -1102,15 +1109,15 @@ void MainWindow::openSettings()
 
 void MainWindow::updateRunActions()
 {
-    const runtime::RunStatus status = m_run->status();
-    const bool paused = status == runtime::RunStatus::Paused;
-    const bool running = status == runtime::RunStatus::Running;
+    using Cap = runtime::Debugger::Capability;
+    const bool paused = m_run->can(Cap::Continue);
     m_runAction->setText(paused ? tr("&Continue") : tr("&Run"));
     m_runAction->setIconText(paused ? tr("Continue") : tr("Run"));
-    m_runAction->setEnabled(!running);
-    m_pauseAction->setEnabled(running);
-    m_stepAction->setEnabled(paused);
-    m_stopAction->setEnabled(running || paused);
+    m_runAction->setEnabled(paused || m_run->can(Cap::Run));
+    m_pauseAction->setEnabled(m_run->can(Cap::Pause));
+    m_stepAction->setEnabled(m_run->can(Cap::Step));
+    m_stepIntoAction->setEnabled(m_run->can(Cap::StepInto));
+    m_stopAction->setEnabled(m_run->can(Cap::Stop));
 }
 
 void MainWindow::onRunEvent(const runtime::RunEvent &event)

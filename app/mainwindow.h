@@ -185,6 +185,7 @@ private:
     QAction *m_runAction = nullptr; // Run, or Continue while paused (F5)
     QAction *m_pauseAction = nullptr;
     QAction *m_stepAction = nullptr;
+    QAction *m_stepIntoAction = nullptr;
     QAction *m_stopAction = nullptr;
     QAction *m_breakpointAction = nullptr;
     QMenu *m_recentMenu = nullptr;

@@ -180,9 +180,9 @@ bool RunController::can(Capability capability) const
     case Capability::Continue:
     case Capability::Step:
     case Capability::EditVariables:
-        return paused;
+        return paused && !m_single;
     case Capability::StepInto:
-        return false; // the engine has no per-item stepping into containers yet
+        return paused; // a step before an iteration or loop stops at its first child
     case Capability::Stop:
         return isActive();
     case Capability::RunToNode:
