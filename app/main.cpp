@@ -265,6 +265,10 @@ int main(int argc, char *argv[])
         window.openBundledExample();
     else if (!file.isEmpty())
         window.openFile(file);
-    QTimer::singleShot(0, &window, [&window] { window.offerRecovery(); });
+    QTimer::singleShot(0, &window, [&window, file] {
+        window.offerRecovery();
+        if (file.isEmpty())
+            window.showWelcome();
+    });
     return app.exec();
 }

@@ -74,6 +74,20 @@ const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 const QString kLastDirKey = QStringLiteral("lastDirectory");
 const QString kExampleResource = QStringLiteral(":/examples/hello_branching.yml");
+const QString kTrustedFilesKey = QStringLiteral("trust/files");
+const QString kWelcomeKey = QStringLiteral("welcome/showAtStartup");
+
+void trustFile(const QString &absolutePath)
+{
+    QSettings settings;
+    QStringList trusted = settings.value(kTrustedFilesKey).toStringList();
+    if (trusted.contains(absolutePath))
+        return;
+    trusted.prepend(absolutePath);
+    while (trusted.size() > 500) // a bounded list; the oldest files ask again
+        trusted.removeLast();
+    settings.setValue(kTrustedFilesKey, trusted);
+}
 
 // "Keep secret values" for the two export commands. Off by default; checking it shows why that
 // is risky.
@@ -407,6 +421,22 @@ void MainWindow::createMenus()
     QMenu *newMenu = file->addMenu(tr("&New"));
     newMenu->addAction(m_newWorkflowAction);
     newMenu->addAction(m_newChatflowAction);
+    QMenu *examples = file->addMenu(tr("New from &Example"));
+    examples->setObjectName(QStringLiteral("menu.examples"));
+    const QStringList exampleFiles
+        = QDir(QStringLiteral(":/examples"))
+              .entryList({QStringLiteral("*.yml")}, QDir::Files, QDir::Name);
+    for (const QString &name : exampleFiles) {
+        const QString path = QStringLiteral(":/examples/") + name;
+        QString title = QFileInfo(name).completeBaseName();
+        QFile f(path);
+        if (f.open(QIODevice::ReadOnly)) {
+            if (auto loaded = document::loadWorkflowText(f.readAll(), FileFormat::DifyYaml, name))
+                title = loaded->workflow.name();
+        }
+        connect(examples->addAction(title), &QAction::triggered, this,
+                [this, path] { openExample(path); });
+    }
     file->addAction(m_openAction);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
@@ -559,6 +589,7 @@ bool MainWindow::loadFile(const QString &path, bool keepPath)
     }
     const QString absolute = QFileInfo(path).absoluteFilePath();
     setDocument(std::move(loaded->workflow), keepPath ? absolute : QString(), false);
+    m_trusted = QSettings().value(kTrustedFilesKey).toStringList().contains(absolute);
     QSettings().setValue(kLastDirKey, QFileInfo(absolute).absolutePath());
     if (keepPath)
         addRecentFile(absolute);
@@ -576,21 +607,27 @@ bool MainWindow::openFile(const QString &path)
 
 bool MainWindow::openBundledExample()
 {
+    return openExample(kExampleResource);
+}
+
+bool MainWindow::openExample(const QString &resourcePath)
+{
     if (!maybeSave())
         return false;
-    QFile file(kExampleResource);
+    QFile file(resourcePath);
     if (!file.open(QIODevice::ReadOnly)) {
         QMessageBox::critical(this, tr("Cannot Open Example"),
                               tr("The bundled example is missing from this build."));
         return false;
     }
     auto loaded = document::loadWorkflowText(file.readAll(), FileFormat::DifyYaml,
-                                             QStringLiteral("hello_branching.yml"));
+                                             QFileInfo(resourcePath).fileName());
     if (!loaded) {
         QMessageBox::critical(this, tr("Cannot Open Example"), loaded.error().toString());
         return false;
     }
     setDocument(std::move(loaded->workflow), QString(), false);
+    m_trusted = true; // shipped with Flowbench
     return true;
 }
 
@@ -664,6 +701,8 @@ bool MainWindow::saveToFile(const QString &path)
     m_undoStack->setClean();
     QSettings().setValue(kLastDirKey, QFileInfo(absolute).absolutePath());
     addRecentFile(absolute);
+    trustFile(absolute); // the user's own file from now on
+    m_trusted = true;
     updateModified();
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(absolute)), 4000);
     return true;
@@ -970,8 +1009,41 @@ void MainWindow::toggleBreakpointOnSelection()
 
 // ---- runs ------------------------------------------------------------------------------------
 
+bool MainWindow::confirmTrust()
+{
+    if (m_trusted)
+        return true;
+    QStringList risky;
+    for (const document::Node &node : m_document->workflow().nodes()) {
+        const QString kind = node.kind();
+        if (kind == QLatin1String("code") || kind == QLatin1String("http-request")
+            || kind == QLatin1String("tool") || kind == QLatin1String("agent"))
+            risky << QStringLiteral("%1 (%2)").arg(node.title(), kind);
+    }
+    if (risky.isEmpty())
+        return true;
+    QMessageBox box(QMessageBox::Warning, tr("Run a workflow from elsewhere?"),
+                    tr("%1 was not made on this computer. Running it executes its code and "
+                       "sends its HTTP requests:\n\n%2\n\nRun it only if you trust where it "
+                       "came from.")
+                        .arg(displayName(), risky.join(QLatin1Char('\n'))),
+                    QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("dialog.trust"));
+    QPushButton *trust = box.addButton(tr("Trust and Run"), QMessageBox::AcceptRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() != trust)
+        return false;
+    m_trusted = true;
+    if (!m_filePath.isEmpty())
+        trustFile(m_filePath);
+    return true;
+}
+
 void MainWindow::startRun()
 {
+    if (!confirmTrust())
+        return;
     runtime::RunOptions options;
     // Ask for the start node's inputs (remembered per workflow); nothing to ask, no dialog.
     panels::RunInputsDialog inputs(m_document->workflow(), this);
@@ -1019,14 +1091,17 @@ void MainWindow::showCanvasMenu(const QPoint &viewPos)
     using Cap = runtime::Debugger::Capability;
     QAction *runTo = menu.addAction(tr("Run to &Here"));
     runTo->setEnabled(m_run->can(Cap::RunToNode));
-    connect(runTo, &QAction::triggered, this, [this, nodeId] { m_run->runTo(nodeId); });
+    connect(runTo, &QAction::triggered, this, [this, nodeId] {
+        if (confirmTrust())
+            m_run->runTo(nodeId);
+    });
     QAction *runThis = menu.addAction(tr("Run &This Node…"));
     runThis->setEnabled(m_run->can(Cap::Run));
     connect(runThis, &QAction::triggered, this, [this, nodeId] { runSingleNode(nodeId); });
     QAction *rerun = menu.addAction(tr("&Re-run from Here"));
     rerun->setEnabled(m_run->can(Cap::Run) && m_run->engine());
     connect(rerun, &QAction::triggered, this, [this, nodeId] {
-        if (!m_run->rerunFrom(nodeId))
+        if (confirmTrust() && !m_run->rerunFrom(nodeId))
             QMessageBox::warning(this, tr("Cannot re-run"), m_run->lastError());
     });
     menu.addSeparator();
@@ -1066,6 +1141,8 @@ void MainWindow::showCanvasMenu(const QPoint &viewPos)
 
 void MainWindow::runSingleNode(const QString &nodeId)
 {
+    if (!confirmTrust())
+        return;
     // Prefilled from the current (or last) run's pool; every value can be edited.
     panels::SingleNodeInputsDialog dialog(m_document->workflow(), nodeId, m_run->poolSnapshot(),
                                           this);
@@ -1094,6 +1171,48 @@ void MainWindow::pinOutputs(const QString &nodeId)
         return;
     }
     m_sink->applyEdit(document::makePinOutputsEdit(m_document->workflow(), nodeId, outputs));
+}
+
+void MainWindow::showWelcome()
+{
+    if (!QSettings().value(kWelcomeKey, true).toBool())
+        return;
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("dialog.welcome"));
+    dialog.setWindowTitle(tr("Welcome to Flowbench"));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *intro = new QLabel(
+        tr("<h2>Welcome to Flowbench</h2>"
+           "<p>Design Dify-compatible workflows, run them against vLLM or any "
+           "OpenAI-compatible endpoint, and debug them step by step.</p>"
+           "<p>Runs use the built-in <b>Simulator</b> endpoint until you set up your own, so "
+           "every example works offline.</p>"),
+        &dialog);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+    const auto addChoice = [&](const QString &text, const QString &name, auto slot) {
+        auto *button = new QPushButton(text, &dialog);
+        button->setObjectName(name);
+        connect(button, &QPushButton::clicked, &dialog, [&dialog, slot] {
+            dialog.accept();
+            slot();
+        });
+        layout->addWidget(button);
+    };
+    addChoice(tr("Open an Example"), QStringLiteral("welcome.example"),
+              [this] { openBundledExample(); });
+    addChoice(tr("Import a Dify DSL File…"), QStringLiteral("welcome.import"),
+              [this] { importDsl(); });
+    addChoice(tr("Set Up an Endpoint…"), QStringLiteral("welcome.endpoint"),
+              [this] { openSettings(); });
+    auto *again = new QCheckBox(tr("Show this at startup"), &dialog);
+    again->setChecked(true);
+    layout->addWidget(again);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog.exec();
+    QSettings().setValue(kWelcomeKey, again->isChecked());
 }
 
 void MainWindow::openSettings()

@@ -66,6 +66,15 @@ public:
     bool openBundledExample();
     // Offers to recover documents autosaved by a process that is no longer running.
     void offerRecovery();
+    // First start (and later, unless turned off): open an example, import a Dify DSL file or
+    // set up an endpoint. The built-in simulator profile is the default until then.
+    void showWelcome();
+    // Opens a bundled example (":/examples/NAME.yml") as an untitled document.
+    bool openExample(const QString &resourcePath);
+    // Whether the open document may run code and HTTP nodes without asking: documents made
+    // here, bundled examples and files this user saved or trusted are; a file opened from
+    // elsewhere asks once (the answer is remembered per file).
+    [[nodiscard]] bool isTrusted() const { return m_trusted; }
     // Starts a new document: Start → End (workflow) or Start → Answer (chatflow).
     void newDocument(bool chatflow = false);
     // Saves to `path` without asking (format from the extension); errors are shown.
@@ -122,6 +131,7 @@ private:
     void createEditActions(QMenu *edit);
     void toggleBreakpointOnSelection();
     void startRun();
+    bool confirmTrust();
     void showRecordedRun(const QList<runtime::RunEvent> &events);
     void openSettings();
     void showCanvasMenu(const QPoint &viewPos);
@@ -169,6 +179,7 @@ private:
 
     QString m_filePath;
     bool m_recovered = false; // modified regardless of the undo stack until saved
+    bool m_trusted = true;
 
     QAction *m_newWorkflowAction = nullptr;
     QAction *m_newChatflowAction = nullptr;

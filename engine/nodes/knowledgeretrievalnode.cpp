@@ -5,6 +5,8 @@
 #include "store/knowledgebase.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 
 #include <map>
 #include <optional>
@@ -110,6 +112,26 @@ void readMode(const Json &data, const Json &config, Request *request)
         request->mode = Mode::Semantic;
 }
 
+// Bases that ship with Flowbench (":/engine/knowledge/<name>/*.md", the RAG example's
+// "flowbench-docs"): created in the local store the first time a node asks for one by name.
+QString createBundledBase(store::KnowledgeStore &store, const QString &name)
+{
+    const QDir dir(QStringLiteral(":/engine/knowledge/") + name);
+    const QStringList files = dir.entryList({QStringLiteral("*.md")}, QDir::Files, QDir::Name);
+    if (name.isEmpty() || name.contains(QLatin1Char('/')) || files.isEmpty())
+        return {};
+    auto base = store.createBase(name);
+    if (!base)
+        return {};
+    for (const QString &file : files) {
+        QFile f(dir.filePath(file));
+        if (!f.open(QIODevice::ReadOnly)
+            || !store.addText(*base, file, QString::fromUtf8(f.readAll())))
+            return {};
+    }
+    return *base;
+}
+
 NodeResult retrieve(const Request &request)
 {
     store::KnowledgeStore store;
@@ -117,7 +139,9 @@ NodeResult retrieve(const Request &request)
         return NodeResult::failure(opened.error().message, kErrorType);
     QStringList baseIds;
     for (const QString &id : request.datasetIds) {
-        const QString baseId = store.resolveBase(id);
+        QString baseId = store.resolveBase(id);
+        if (baseId.isEmpty())
+            baseId = createBundledBase(store, id);
         if (baseId.isEmpty()) {
             return NodeResult::failure(
                 QCoreApplication::translate(

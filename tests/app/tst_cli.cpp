@@ -4,9 +4,11 @@
 #include "llm/endpointprofile.h"
 #include "llm/simulator/simulator.h"
 #include "store/runstore.h"
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -78,6 +80,8 @@ private Q_SLOTS:
     void knowledgeBaseAndRagExample();
     void runWithProfile();
     void runUsesDefaultEndpoint();
+    void everyExampleRunsOutOfTheBox_data();
+    void everyExampleRunsOutOfTheBox();
     void runConversationTurns();
     void validateFixturesExitZero();
     void validateReportsProblemsWithLocations();
@@ -751,6 +755,138 @@ void TestCli::runUsesDefaultEndpoint()
     QVERIFY(sim.requestCount() >= 2); // the classifier and an LLM node
     o = lastJson(QString::fromUtf8(proc.readAllStandardOutput()));
     QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+}
+
+// Every bundled example runs with no endpoint flags: the default profile is the built-in
+// simulator, which the run starts in-process (on 127.0.0.1:8765, where the HTTP example fetches
+// /v1/models). One row per file in resources/examples/, so a new example without inputs here
+// fails until it gets a row.
+void TestCli::everyExampleRunsOutOfTheBox_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("key");      // an output to check
+    QTest::addColumn<QString>("expected"); // text that output contains
+    QTest::addColumn<bool>("usesLlm");     // total_tokens > 0
+
+    struct Row
+    {
+        QStringList args;
+        QString key;
+        QString expected;
+        bool usesLlm;
+    };
+    const QString png = m_dir.filePath(QStringLiteral("example-dot.png"));
+    const QHash<QString, Row> rows{
+        {QStringLiteral("hello_branching.yml"),
+         {{QStringLiteral("--inputs"), QStringLiteral(R"({"query": "hello there"})")},
+          QStringLiteral("true"),
+          QStringLiteral("hello there"),
+          false}},
+        {QStringLiteral("support_chatflow.yml"),
+         {{QStringLiteral("--query"), QStringLiteral("My invoice is wrong")},
+          QStringLiteral("answer"),
+          QStringLiteral("This is a simulated reply."),
+          true}},
+        {QStringLiteral("vision_llm.yml"),
+         {{QStringLiteral("--files"), png},
+          QStringLiteral("description"),
+          QStringLiteral("Images received: 1."),
+          true}},
+        // Its "flowbench-docs" base is the bundled sample, created on first use.
+        {QStringLiteral("rag_chatflow.yml"),
+         {{QStringLiteral("--query"), QStringLiteral("How do I try Flowbench offline?")},
+          QStringLiteral("answer"),
+          QStringLiteral("Echo: How do I try Flowbench offline?"),
+          true}},
+        {QStringLiteral("iteration_summaries.yml"),
+         {{},
+          QStringLiteral("digest"),
+          QStringLiteral("5. Echo: The knowledge base search got hybrid retrieval."),
+          true}},
+        {QStringLiteral("http_code_pipeline.yml"),
+         {{},
+          QStringLiteral("explanation"),
+          QStringLiteral("Echo: The server offers 1 model(s): "),
+          true}},
+    };
+    const QDir examples(QStringLiteral(FLOWBENCH_SOURCE_DIR "/resources/examples"));
+    const QStringList files = examples.entryList(
+        {QStringLiteral("*.yml"), QStringLiteral("*.yaml"), QStringLiteral("*.json")}, QDir::Files,
+        QDir::Name);
+    QVERIFY(files.size() >= 6);
+    for (const QString &name : files) {
+        const Row row = rows.value(name, Row{{}, QString(), QString(), false});
+        QTest::newRow(qPrintable(name))
+            << examples.filePath(name) << row.args << row.key << row.expected << row.usesLlm;
+    }
+}
+
+void TestCli::everyExampleRunsOutOfTheBox()
+{
+    QFETCH(QString, file);
+    QFETCH(QStringList, args);
+    QFETCH(QString, key);
+    QFETCH(QString, expected);
+    QFETCH(bool, usesLlm);
+    QVERIFY2(!key.isEmpty(), "no inputs are known for this example: add a row to "
+                             "everyExampleRunsOutOfTheBox_data()");
+    write(m_dir.filePath(QStringLiteral("example-dot.png")),
+          QByteArray::fromBase64("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
+                                 "z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="));
+
+    const QString name = QFileInfo(file).fileName();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("FLOWBENCH_RUN_STORE"), g_runStore);
+    // A fresh profile store: the built-in simulator profile is the selected one.
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"),
+               m_dir.filePath(QStringLiteral("config-examples")));
+    const QString knowledge = m_dir.filePath(
+        QStringLiteral("examples-knowledge-%1.sqlite").arg(QFileInfo(file).completeBaseName()));
+    env.insert(QStringLiteral("FLOWBENCH_KNOWLEDGE_STORE"), knowledge);
+    const auto flowbench = [&env](const QStringList &arguments) {
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(FLOWBENCH_BINARY), arguments);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(60000))
+            p.kill();
+        p.waitForFinished();
+        return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                   QString::fromUtf8(p.readAllStandardOutput()),
+                   QString::fromUtf8(p.readAllStandardError())};
+    };
+
+    const Run validated = flowbench({QStringLiteral("validate"), file});
+    QVERIFY2(validated.code == 0, qPrintable(validated.out + validated.err));
+
+    // The RAG example's base ships with Flowbench and is created in the (empty) store on
+    // first use: nothing is prepared here.
+    const Run r = flowbench(QStringList{QStringLiteral("run"), file} + args);
+    QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+    const QJsonObject o = lastJson(r.out);
+    QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    const QJsonValue value = o.value(QStringLiteral("outputs")).toObject().value(key);
+    const QString text
+        = value.isString()
+              ? value.toString()
+              : QString::fromUtf8(
+                  QJsonDocument(QJsonObject{{key, value}}).toJson(QJsonDocument::Compact));
+    QVERIFY2(text.contains(expected), qPrintable(text));
+    if (usesLlm) {
+        QVERIFY2(o.value(QStringLiteral("total_tokens")).toInt() > 0, qPrintable(r.out));
+        QVERIFY2(r.err.contains(flowbench::llm::ProfileStore::defaultProfileName()),
+                 qPrintable(r.err));
+    }
+    if (name == QLatin1String("http_code_pipeline.yml")) {
+        const QJsonObject outputs = o.value(QStringLiteral("outputs")).toObject();
+        QCOMPARE(outputs.value(QStringLiteral("status_code")).toInt(), 200);
+        QVERIFY(!outputs.value(QStringLiteral("models")).toArray().isEmpty());
+    }
+    if (name == QLatin1String("iteration_summaries.yml"))
+        QCOMPARE(
+            o.value(QStringLiteral("outputs")).toObject().value(QStringLiteral("count")).toInt(),
+            5);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -29,6 +29,7 @@
 #include <cmath>
 #include <QLineEdit>
 #include <QDialog>
+#include <QMenu>
 #include <QUndoStack>
 
 #include "eventmodel.h"
@@ -67,6 +68,8 @@ private Q_SLOTS:
     void autosaveOrphansBelongToDeadProcesses();
     void offerRecoveryOpensTheCopyAsModified();
     void debugSessionEndToEnd();
+    void fileFromElsewhereAsksOnceBeforeRunningCode();
+    void newFromExampleListsBundledExamples();
 
 private:
     static QString fixture(const char *name)
@@ -586,6 +589,61 @@ void tst_MainWindow::debugSessionEndToEnd()
     QVERIFY2(types.contains(QStringLiteral("variable_edited")), qPrintable(types.join(u',')));
     QVERIFY(types.count(QStringLiteral("run_paused")) >= 2);
     QVERIFY(types.contains(QStringLiteral("node_succeeded")));
+}
+
+// A workflow with code nodes opened from a file asks before its first run; the answer is
+// remembered for that file.
+void tst_MainWindow::fileFromElsewhereAsksOnceBeforeRunningCode()
+{
+    const QString path = m_dir.filePath(QStringLiteral("downloaded.yml"));
+    QFile::remove(path);
+    QVERIFY(QFile::copy(fixture("iteration_flatten_output_enabled_workflow.yml"), path));
+    QVERIFY(m_window->openFile(path));
+    QVERIFY(!m_window->isTrusted());
+
+    int asked = 0;
+    const auto answer = [&](bool trust) {
+        QTimer::singleShot(0, this, [&, trust] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            QCOMPARE(box->objectName(), QStringLiteral("dialog.trust"));
+            QVERIFY(box->text().contains(QStringLiteral("code")));
+            ++asked;
+            for (QAbstractButton *b : box->buttons()) {
+                const bool isTrust = box->buttonRole(b) == QMessageBox::AcceptRole;
+                if (isTrust == trust) {
+                    b->click();
+                    return;
+                }
+            }
+        });
+    };
+    answer(false);
+    m_window->runAction()->trigger();
+    QCOMPARE(asked, 1);
+    QCOMPARE(m_window->runController()->status(), runtime::RunStatus::NotStarted);
+
+    answer(true);
+    m_window->runAction()->trigger();
+    QCOMPARE(asked, 2);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isActive(), 15000);
+    QCOMPARE(m_window->runController()->status(), runtime::RunStatus::Succeeded);
+
+    // Opened again: trusted, no question.
+    m_window->newDocument();
+    QVERIFY(m_window->openFile(path));
+    QVERIFY(m_window->isTrusted());
+}
+
+void tst_MainWindow::newFromExampleListsBundledExamples()
+{
+    auto *menu = m_window->findChild<QMenu *>(QStringLiteral("menu.examples"));
+    QVERIFY(menu);
+    QVERIFY(menu->actions().size() >= 4);
+    menu->actions().first()->trigger();
+    QVERIFY(m_window->filePath().isEmpty()); // untitled: Save asks where
+    QVERIFY(m_window->isTrusted());
+    QVERIFY(!m_window->document()->workflow().nodes().empty());
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void basesListAndRemove();
     void nodeReturnsResults();
     void nodeUnknownDatasetFails();
+    void bundledSampleBaseIsCreatedOnFirstUse();
     void ragChatflowEndToEnd();
 
 private:
@@ -303,6 +304,32 @@ void TestKnowledge::nodeUnknownDatasetFails()
                   nodeData(Json::array({"flowbench-docs"})), variables::VariablePool());
     QVERIFY(done2.count() || done2.wait(10000));
     QVERIFY(missing.result().status == runtime::NodeResult::Status::Failed);
+}
+
+// The RAG example's base ships with Flowbench: an empty store gets it on first use.
+void TestKnowledge::bundledSampleBaseIsCreatedOnFirstUse()
+{
+    const QString fresh = m_dir.filePath(QStringLiteral("fresh-store.sqlite"));
+    qputenv("FLOWBENCH_KNOWLEDGE_STORE", fresh.toUtf8());
+    const auto restore
+        = qScopeGuard([this] { qputenv("FLOWBENCH_KNOWLEDGE_STORE", m_storePath.toUtf8()); });
+    variables::VariablePool pool;
+    pool.set("start", "q", "simulator offline");
+    runtime::SingleNodeRun run;
+    QSignalSpy done(&run, &runtime::SingleNodeRun::finished);
+    run.start(QStringLiteral("knowledge-retrieval"), QStringLiteral("kr"),
+              nodeData(Json::array({"flowbench-docs"})), pool);
+    QVERIFY(done.count() || done.wait(10000));
+    QVERIFY2(run.result().status == runtime::NodeResult::Status::Succeeded,
+             qPrintable(run.result().error));
+    const Json &result = run.result().outputs["result"];
+    QVERIFY2(result.is_array() && !result.empty(), run.result().outputs.dump().c_str());
+
+    KnowledgeStore store;
+    QVERIFY(store.open(fresh));
+    QVERIFY(!store.resolveBase(QStringLiteral("flowbench-docs")).isEmpty());
+    // Only bases that ship with Flowbench are made up; others still fail.
+    QVERIFY(store.resolveBase(QStringLiteral("no-such-base")).isEmpty());
 }
 
 void TestKnowledge::ragChatflowEndToEnd()
