@@ -49,6 +49,11 @@ void printUsage(QTextStream &s)
          "                                             local knowledge bases for retrieval nodes\n"
          "       flowbench keyframes VIDEO [--count N|auto] [--mode exact|fast] --out DIR\n"
          "                           [--max-pixels P]  video keyframes as JPEG + JSON\n"
+         "       flowbench serve WORKFLOW [--host 127.0.0.1] [--port N] [--api-key KEY]\n"
+         "                       [--workers N] [--store PATH|none] [--grace-seconds N]\n"
+         "                       [--endpoint URL [--model NAME] [--api-key-env VAR]]\n"
+         "                       [--profile NAME]\n"
+         "                                             the workflow behind Dify's service API\n"
          "       flowbench --screenshot OUT.png [--run [--inputs JSON] [--query TEXT]\n"
          "                          [--grab-after MS]] [--size WxH] [--select NODE]\n"
          "                          [--dock NAME]...\n"
@@ -175,6 +180,7 @@ bool isCliCommand(const QStringList &arguments)
     return cmd == QLatin1String("validate") || cmd == QLatin1String("convert")
            || cmd == QLatin1String("run") || cmd == QLatin1String("knowledge")
            || cmd == QLatin1String("simulate") || cmd == QLatin1String("keyframes")
+           || cmd == QLatin1String("serve")
            || cmd == QLatin1String("--version") || cmd == QLatin1String("-v")
            || cmd == QLatin1String("--help") || cmd == QLatin1String("-h")
            || cmd == QLatin1String("help");
@@ -201,6 +207,8 @@ int runCli(const QStringList &arguments)
         return simulateCommand(rest);
     if (cmd == QLatin1String("keyframes"))
         return keyframesCommand(rest);
+    if (cmd == QLatin1String("serve"))
+        return serveCommand(rest);
     printUsage(out());
     return cmd.startsWith(QLatin1String("-h")) || cmd == QLatin1String("help")
                    || cmd == QLatin1String("--help")

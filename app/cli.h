@@ -18,6 +18,8 @@ int knowledgeCommand(const QStringList &args); // `flowbench knowledge` (cliknow
 int simulateCommand(const QStringList &args);
 // `flowbench keyframes` (clikeyframes.cpp)
 int keyframesCommand(const QStringList &args);
+// `flowbench serve` (cliserve.cpp): Dify's service API until SIGINT/SIGTERM, then 0
+int serveCommand(const QStringList &args);
 int runCli(const QStringList &arguments);
 
 } // namespace flowbench::app
