@@ -10,7 +10,14 @@
 #include "document/graphedits.h"
 #include "eventspanel.h"
 #include "inspectorpanel.h"
+#include "alertrulesdialog.h"
+#include "metering/alerts.h"
+#include "metering/metricsserver.h"
+#include "metering/tokenmetrics.h"
+#include "metering/usageseries.h"
+#include "priceeditor.h"
 #include "runhistorypanel.h"
+#include "usagepanel.h"
 #include "document/workbenchstate.h"
 #include "nodeitem.h"
 #include "runinputsdialog.h"
@@ -50,6 +57,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
+#include <QSystemTrayIcon>
 #include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
@@ -385,10 +393,21 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
     tabifyDockWidget(m_problemsDock, m_eventsDock);
     tabifyDockWidget(m_eventsDock, m_variablesDock);
+    m_usageSeries = new metering::UsageSeriesModel(this);
+    connect(m_run->ledger(), &metering::Ledger::recorded, m_usageSeries,
+            &metering::UsageSeriesModel::add);
+    m_usage = new panels::UsagePanel(m_usageSeries, m_run->runStore(), this);
+    m_usageDock = new QDockWidget(tr("Usage && Cost"), this);
+    m_usageDock->setObjectName(QStringLiteral("dock.usage"));
+    m_usageDock->setWidget(m_usage);
+    addDockWidget(Qt::BottomDockWidgetArea, m_usageDock);
+    connect(m_run, &RunController::runStarted, m_usage, [this] { m_usage->followLiveRuns(); });
     tabifyDockWidget(m_variablesDock, m_historyDock);
+    tabifyDockWidget(m_historyDock, m_usageDock);
     connect(m_history, &panels::RunHistoryPanel::runOpened, this,
-            [this](const QString &, const QList<runtime::RunEvent> &events) {
+            [this](const QString &runId, const QList<runtime::RunEvent> &events) {
                 showRecordedRun(events);
+                m_usage->showRun(runId);
             });
     connect(m_history, &panels::RunHistoryPanel::replayRequested, this, [this](const QString &id) {
         store::RunStore *runs = m_run->runStore();
@@ -465,6 +484,7 @@ void MainWindow::createMenus()
     view->addAction(m_eventsDock->toggleViewAction());
     view->addAction(m_variablesDock->toggleViewAction());
     view->addAction(m_historyDock->toggleViewAction());
+    view->addAction(m_usageDock->toggleViewAction());
     view->addSeparator();
     view->addAction(m_view->zoomInAction());
     view->addAction(m_view->zoomOutAction());
@@ -483,6 +503,8 @@ void MainWindow::createMenus()
     debug->addAction(m_stopAction);
     debug->addSeparator();
     debug->addAction(m_breakpointAction);
+
+    createMetering(menuBar()->addMenu(tr("&Tools")));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -1213,6 +1235,94 @@ void MainWindow::showWelcome()
     layout->addWidget(buttons);
     dialog.exec();
     QSettings().setValue(kWelcomeKey, again->isChecked());
+}
+
+void MainWindow::createMetering(QMenu *tools)
+{
+    // Prometheus counters of every run, and the alert rules the user keeps.
+    m_metrics = new metering::TokenMetrics(this);
+    connect(m_run->ledger(), &metering::Ledger::recorded, m_metrics,
+            &metering::TokenMetrics::addUsage);
+    connect(m_run->ledger(), &metering::Ledger::runEventSeen, m_metrics,
+            &metering::TokenMetrics::addRunEvent);
+    m_alerts = new metering::AlertEngine(this);
+    m_alerts->setDebugger(m_run); // "pause the run" rules
+    if (auto rules = panels::loadAlertRules())
+        m_alerts->setRules(*rules);
+    connect(m_run->ledger(), &metering::Ledger::recorded, m_alerts,
+            &metering::AlertEngine::addUsage);
+    connect(m_alerts, &metering::AlertEngine::alert, this, [this](const metering::Alert &alert) {
+        statusBar()->showMessage(tr("Usage alert: %1").arg(alert.message), 15000);
+        if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages()) {
+            auto *tray = findChild<QSystemTrayIcon *>();
+            if (!tray) {
+                tray = new QSystemTrayIcon(windowIcon(), this);
+                tray->show();
+            }
+            tray->showMessage(tr("Flowbench usage alert"), alert.message, QSystemTrayIcon::Warning);
+        }
+    });
+
+    QAction *prices = tools->addAction(tr("Model &Prices…"));
+    prices->setObjectName(QStringLiteral("action.prices"));
+    connect(prices, &QAction::triggered, this, [this] {
+        panels::PriceEditor editor(m_run->ledger()->priceTable(), this);
+        connect(
+            &editor, &panels::PriceEditor::saved, this,
+            [this](const metering::PriceTable &table) { m_run->ledger()->setPriceTable(table); });
+        editor.exec();
+    });
+    QAction *alerts = tools->addAction(tr("Usage &Alerts…"));
+    alerts->setObjectName(QStringLiteral("action.alerts"));
+    connect(alerts, &QAction::triggered, this, [this] {
+        panels::AlertRulesDialog dialog(m_alerts->rules(), this);
+        connect(
+            &dialog, &panels::AlertRulesDialog::saved, m_alerts,
+            [this](const std::vector<metering::AlertRule> &rules) { m_alerts->setRules(rules); });
+        connect(&dialog, &panels::AlertRulesDialog::pluginConfigImported, this,
+                [this](const metering::PluginConfig &config) {
+                    QSettings().setValue(QStringLiteral("metrics/port"), config.prometheusPort);
+                    setMetricsEndpoint(config.prometheusEnabled);
+                });
+        dialog.exec();
+    });
+    tools->addSeparator();
+    QAction *metrics = tools->addAction(tr("Serve Prometheus &Metrics"));
+    metrics->setObjectName(QStringLiteral("action.metrics"));
+    metrics->setCheckable(true);
+    metrics->setStatusTip(tr("Expose /metrics on 127.0.0.1 (port from the settings, 9091 by "
+                             "default) for a Prometheus server to scrape"));
+    connect(metrics, &QAction::toggled, this, &MainWindow::setMetricsEndpoint);
+    metrics->setChecked(QSettings().value(QStringLiteral("metrics/enabled"), false).toBool());
+}
+
+void MainWindow::setMetricsEndpoint(bool enabled)
+{
+    QSettings().setValue(QStringLiteral("metrics/enabled"), enabled);
+    if (auto *action = findChild<QAction *>(QStringLiteral("action.metrics")))
+        action->setChecked(enabled); // when the plugin config switched it
+    if (!enabled) {
+        delete m_metricsServer;
+        m_metricsServer = nullptr;
+        return;
+    }
+    if (m_metricsServer)
+        return;
+    const int port
+        = QSettings()
+              .value(QStringLiteral("metrics/port"), int(metering::MetricsServer::kDefaultPort))
+              .toInt();
+    m_metricsServer = new metering::MetricsServer(&m_metrics->registry(), this);
+    if (auto listening = m_metricsServer->listen(quint16(port)); !listening) {
+        statusBar()->showMessage(tr("Cannot serve metrics: %1").arg(listening.error().message),
+                                 10000);
+        delete m_metricsServer;
+        m_metricsServer = nullptr;
+        return;
+    }
+    statusBar()->showMessage(
+        tr("Prometheus metrics at http://127.0.0.1:%1/metrics").arg(m_metricsServer->port()),
+        10000);
 }
 
 void MainWindow::openSettings()

@@ -27,11 +27,19 @@ class WorkflowView;
 namespace flowbench::panels {
 class EventsPanel;
 class RunHistoryPanel;
+class UsagePanel;
 class InspectorPanel;
 class VariablesPanel;
 class OutlinePanel;
 class ProblemsPanel;
 } // namespace flowbench::panels
+
+namespace flowbench::metering {
+class AlertEngine;
+class MetricsServer;
+class TokenMetrics;
+class UsageSeriesModel;
+} // namespace flowbench::metering
 
 namespace flowbench::app {
 
@@ -91,6 +99,8 @@ public:
     [[nodiscard]] panels::InspectorPanel *inspector() const { return m_inspector; }
     [[nodiscard]] panels::EventsPanel *eventsPanel() const { return m_events; }
     [[nodiscard]] panels::RunHistoryPanel *runHistoryPanel() const { return m_history; }
+    [[nodiscard]] panels::UsagePanel *usagePanel() const { return m_usage; }
+    [[nodiscard]] metering::MetricsServer *metricsServer() const { return m_metricsServer; }
     [[nodiscard]] panels::VariablesPanel *variablesPanel() const { return m_variables; }
     [[nodiscard]] Autosave *autosave() const { return m_autosave; }
     [[nodiscard]] RunController *runController() const { return m_run; }
@@ -134,6 +144,8 @@ private:
     bool confirmTrust();
     void showRecordedRun(const QList<runtime::RunEvent> &events);
     void openSettings();
+    void createMetering(QMenu *tools);
+    void setMetricsEndpoint(bool enabled);
     void showCanvasMenu(const QPoint &viewPos);
     void runSingleNode(const QString &nodeId);
     void pinOutputs(const QString &nodeId);
@@ -169,6 +181,12 @@ private:
     panels::VariablesPanel *m_variables = nullptr;
     QDockWidget *m_historyDock = nullptr;
     panels::RunHistoryPanel *m_history = nullptr;
+    QDockWidget *m_usageDock = nullptr;
+    panels::UsagePanel *m_usage = nullptr;
+    metering::UsageSeriesModel *m_usageSeries = nullptr;
+    metering::AlertEngine *m_alerts = nullptr;
+    metering::TokenMetrics *m_metrics = nullptr;
+    metering::MetricsServer *m_metricsServer = nullptr;
     canvas::NodePalette *m_palette = nullptr;
     canvas::RunOverlay *m_overlay = nullptr;
     Autosave *m_autosave = nullptr;
