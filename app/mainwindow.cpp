@@ -12,6 +12,7 @@
 #include "inspectorpanel.h"
 #include "alertrulesdialog.h"
 #include "metering/alerts.h"
+#include "metering/costestimate.h"
 #include "metering/metricsserver.h"
 #include "metering/tokenmetrics.h"
 #include "metering/usageseries.h"
@@ -33,6 +34,8 @@
 #include "workflowview.h"
 
 #include <QAction>
+
+#include <algorithm>
 #include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
@@ -51,6 +54,7 @@
 #include <QMenuBar>
 #include <QLocale>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
@@ -1031,6 +1035,25 @@ void MainWindow::toggleBreakpointOnSelection()
 
 // ---- runs ------------------------------------------------------------------------------------
 
+// "Estimated cost: $0.0012 – $0.0150 (1,240 prompt tokens, at most 4,096 completion tokens;
+// 1 node unpriced)".
+static QString describeEstimate(const metering::CostEstimate &estimate)
+{
+    const QLocale locale;
+    QString text = MainWindow::tr("Estimated cost: $%1 – $%2 (%3 prompt tokens, at most %4 "
+                                  "completion tokens)")
+                       .arg(QString::number(estimate.minCostUsd, 'f', 4),
+                            QString::number(estimate.maxCostUsd, 'f', 4),
+                            locale.toString(estimate.promptTokens),
+                            locale.toString(estimate.maxCompletionTokens));
+    if (estimate.unpricedNodes > 0)
+        text += QLatin1Char(' ')
+                + MainWindow::tr("%n LLM node(s) unpriced: set their prices in Tools › Model "
+                                 "Prices.",
+                                 nullptr, estimate.unpricedNodes);
+    return text;
+}
+
 bool MainWindow::confirmTrust()
 {
     if (m_trusted)
@@ -1069,6 +1092,17 @@ void MainWindow::startRun()
     runtime::RunOptions options;
     // Ask for the start node's inputs (remembered per workflow); nothing to ask, no dialog.
     panels::RunInputsDialog inputs(m_document->workflow(), this);
+    const auto &nodes = m_document->workflow().nodes();
+    if (std::any_of(nodes.cbegin(), nodes.cend(),
+                    [](const document::Node &n) { return metering::isLlmFamily(n.kind()); })) {
+        inputs.setCostEstimate(tr("Estimating the cost…"));
+        QPointer<panels::RunInputsDialog> dialog(&inputs);
+        m_run->estimateCost(inputs.runInputs().inputs, inputs.runInputs().query, &inputs,
+                            [dialog](const metering::CostEstimate &estimate) {
+                                if (dialog)
+                                    dialog->setCostEstimate(describeEstimate(estimate));
+                            });
+    }
     if (inputs.hasFields()) {
         if (inputs.exec() != QDialog::Accepted)
             return;

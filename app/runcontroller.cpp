@@ -89,6 +89,35 @@ bool RunController::start(runtime::RunOptions options)
     return true;
 }
 
+void RunController::estimateCost(const runtime::Json &inputs, const QString &query,
+                                 QObject *context,
+                                 std::function<void(const metering::CostEstimate &)> done)
+{
+    metering::CostEstimateRequest request;
+    request.workflow = m_document->workflow();
+    request.inputs = inputs.is_object() ? inputs : runtime::Json::object();
+    request.query = query;
+    request.prices = m_ledger->priceTable();
+    auto *estimator = new metering::CostEstimator(nullptr, this);
+    const auto run = [estimator, context, done](metering::CostEstimateRequest r) {
+        estimator->estimate(std::move(r), context, [estimator, done](const auto &estimate) {
+            done(estimate);
+            estimator->deleteLater();
+        });
+    };
+    if (!llm::RunEndpointProvider::workflowNeedsEndpoint(request.workflow)) {
+        run(std::move(request));
+        return;
+    }
+    (void)m_profiles.load();
+    m_endpoints->resolve(m_profiles, document::workbenchState(request.workflow).endpointProfile,
+                         this, [run, request](Result<llm::LlmEndpoint> endpoint) mutable {
+                             if (endpoint)
+                                 request.endpoint = *endpoint; // else: estimated counts
+                             run(std::move(request));
+                         });
+}
+
 QString RunController::endpointDescription() const
 {
     return m_endpoints->description();

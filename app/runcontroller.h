@@ -4,9 +4,11 @@
 #include <QPointer>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 #include "llm/defaultendpoint.h"
+#include "metering/costestimate.h"
 #include "metering/ledger.h"
 #include "store/runstore.h"
 #include "llm/endpoint.h"
@@ -57,6 +59,12 @@ public:
     {
         return m_forcedFailures.contains(nodeId);
     }
+
+    // A cost estimate of running the document with these inputs: prompt tokens counted with the
+    // run's endpoint's /tokenize where it has one (else estimated), max_tokens as the bound,
+    // priced with the ledger's price table. `done` is called from the event loop.
+    void estimateCost(const runtime::Json &inputs, const QString &query, QObject *context,
+                      std::function<void(const metering::CostEstimate &)> done);
 
     // "using endpoint profile 'Simulator (local, offline)' (in-process simulator)", or empty.
     [[nodiscard]] QString endpointDescription() const;

@@ -304,6 +304,12 @@ RunInputsDialog::RunInputsDialog(const document::Workflow &workflow, QWidget *pa
     form->setVerticalSpacing(10);
     scroll->setWidget(page);
     layout->addWidget(scroll, 1);
+    m_cost = new QLabel(this);
+    m_cost->setObjectName(QStringLiteral("dialog.runInputs.cost"));
+    m_cost->setWordWrap(true);
+    m_cost->setTextFormat(Qt::PlainText);
+    m_cost->hide();
+    layout->addWidget(m_cost);
 
     const document::Node *start = nullptr;
     for (const document::Node &node : workflow.nodes()) {
@@ -863,6 +869,17 @@ void SingleNodeInputsDialog::accept()
 {
     if (validate())
         QDialog::accept();
+}
+
+void RunInputsDialog::setCostEstimate(const QString &text)
+{
+    m_cost->setText(text);
+    m_cost->setVisible(!text.isEmpty());
+}
+
+QString RunInputsDialog::costEstimate() const
+{
+    return m_cost->text();
 }
 
 } // namespace flowbench::panels

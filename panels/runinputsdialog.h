@@ -65,6 +65,11 @@ public:
     // The QSettings group the values are remembered under.
     [[nodiscard]] static QString settingsGroup(const document::Workflow &workflow);
 
+    // The run's cost estimate, shown under the form ("dialog.runInputs.cost"); the window
+    // computes it (prompt tokens from the endpoint's /tokenize or estimated) and may update it.
+    void setCostEstimate(const QString &text);
+    [[nodiscard]] QString costEstimate() const;
+
 public Q_SLOTS:
     void accept() override; // validate, remember, close
 
@@ -88,6 +93,7 @@ private:
     QString m_group;
     QList<Field> m_fields;
     QLabel *m_banner = nullptr;
+    QLabel *m_cost = nullptr;
     RunInputs m_result;
 };
 

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void debugSessionEndToEnd();
     void fileFromElsewhereAsksOnceBeforeRunningCode();
     void newFromExampleListsBundledExamples();
+    void runDialogShowsCostEstimate();
 
 private:
     static QString fixture(const char *name)
@@ -644,6 +645,25 @@ void tst_MainWindow::newFromExampleListsBundledExamples()
     QVERIFY(m_window->filePath().isEmpty()); // untitled: Save asks where
     QVERIFY(m_window->isTrusted());
     QVERIFY(!m_window->document()->workflow().nodes().empty());
+}
+
+// The run dialog of a workflow with LLM nodes shows what the run may cost, with prompt tokens
+// counted by the default endpoint (the in-process simulator's /tokenize).
+void tst_MainWindow::runDialogShowsCostEstimate()
+{
+    QVERIFY(m_window->openFile(
+        QStringLiteral(FLOWBENCH_SOURCE_DIR "/resources/examples/support_chatflow.yml")));
+    QString shown;
+    QTimer::singleShot(0, this, [&] {
+        auto *dialog = qobject_cast<panels::RunInputsDialog *>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->costEstimate().contains(QLatin1Char('$')), 15000);
+        shown = dialog->costEstimate();
+        dialog->reject();
+    });
+    m_window->runAction()->trigger();
+    QVERIFY2(shown.contains(QStringLiteral("prompt tokens")), qPrintable(shown));
+    QCOMPARE(m_window->runController()->status(), runtime::RunStatus::NotStarted);
 }
 
 QTEST_MAIN(tst_MainWindow)
