@@ -521,6 +521,182 @@
         <source>Run stopped</source>
         <translation>运行已停止</translation>
     </message>
+    <message>
+        <source>Step &amp;Into Container</source>
+        <translation>单步进入容器(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Paused before an iteration or loop: stop at its first node (F11)</source>
+        <translation>暂停在迭代或循环之前时：进入并停在其第一个节点（F11）</translation>
+    </message>
+    <message>
+        <source>Usage &amp;&amp; Cost</source>
+        <translation>用量与费用</translation>
+    </message>
+    <message>
+        <source>New from &amp;Example</source>
+        <translation>从示例新建(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Estimated cost: $%1 – $%2 (%3 prompt tokens, at most %4 completion tokens)</source>
+        <translation>预估费用：$%1 – $%2（提示词 %3 个 token，补全最多 %4 个 token）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n LLM node(s) unpriced: set their prices in Tools › Model Prices.</source>
+        <translation>
+            <numerusform>有 %n 个 LLM 节点未定价：请在“工具 › 模型价格”中设置其价格。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Run a workflow from elsewhere?</source>
+        <translation>要运行来自其他来源的工作流吗？</translation>
+    </message>
+    <message>
+        <source>%1 was not made on this computer. Running it executes its code and sends its HTTP requests:
+
+%2
+
+Run it only if you trust where it came from.</source>
+        <translation>%1 并非在本机创建。运行它将执行其中的代码并发送其中的 HTTP 请求：
+
+%2
+
+请仅在信任其来源时运行。</translation>
+    </message>
+    <message>
+        <source>Trust and Run</source>
+        <translation>信任并运行</translation>
+    </message>
+    <message>
+        <source>Estimating the cost…</source>
+        <translation>正在估算费用…</translation>
+    </message>
+    <message>
+        <source>Run to &amp;Here</source>
+        <translation>运行到此处(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Run &amp;This Node…</source>
+        <translation>运行此节点(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Re-run from Here</source>
+        <translation>从此处重新运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Cannot re-run</source>
+        <translation>无法重新运行</translation>
+    </message>
+    <message>
+        <source>Breakpoint &amp;Condition…</source>
+        <translation>断点条件(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Breakpoint Condition</source>
+        <translation>断点条件</translation>
+    </message>
+    <message>
+        <source>Pause only when this JavaScript expression is true (empty: always).
+Example: v(&quot;sys.query&quot;).includes(&quot;refund&quot;)</source>
+        <translation>仅当此 JavaScript 表达式为真时暂停（留空：总是暂停）。
+示例：v(&quot;sys.query&quot;).includes(&quot;refund&quot;)</translation>
+    </message>
+    <message>
+        <source>&amp;Unpin Output</source>
+        <translation>取消固定输出(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Pin Output…</source>
+        <translation>固定输出(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Force Failure</source>
+        <translation>强制失败(&amp;F)</translation>
+    </message>
+    <message>
+        <source>The node fails in the next runs, so its error strategy can be tried</source>
+        <translation>该节点将在之后的运行中失败，以便测试其异常处理策略</translation>
+    </message>
+    <message>
+        <source>Failure forced from the workbench</source>
+        <translation>已由工作台强制失败</translation>
+    </message>
+    <message>
+        <source>Cannot run the node</source>
+        <translation>无法运行该节点</translation>
+    </message>
+    <message>
+        <source>Pin Output</source>
+        <translation>固定输出</translation>
+    </message>
+    <message>
+        <source>The node will not run; later nodes read these outputs (a JSON object):</source>
+        <translation>该节点将不会运行；后续节点将读取以下输出（JSON 对象）：</translation>
+    </message>
+    <message>
+        <source>The outputs must be a JSON object, like {&quot;text&quot;: &quot;…&quot;}.</source>
+        <translation>输出必须是 JSON 对象，例如 {&quot;text&quot;: &quot;…&quot;}。</translation>
+    </message>
+    <message>
+        <source>Welcome to Flowbench</source>
+        <translation>欢迎使用 Flowbench</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Welcome to Flowbench&lt;/h2&gt;&lt;p&gt;Design Dify-compatible workflows, run them against vLLM or any OpenAI-compatible endpoint, and debug them step by step.&lt;/p&gt;&lt;p&gt;Runs use the built-in &lt;b&gt;Simulator&lt;/b&gt; endpoint until you set up your own, so every example works offline.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;欢迎使用 Flowbench&lt;/h2&gt;&lt;p&gt;设计兼容 Dify 的工作流，在 vLLM 或任何兼容 OpenAI 的端点上运行，并逐步调试。&lt;/p&gt;&lt;p&gt;在您设置自己的端点之前，运行将使用内置的&lt;b&gt;模拟器&lt;/b&gt;端点，因此所有示例都可以离线运行。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Open an Example</source>
+        <translation>打开示例</translation>
+    </message>
+    <message>
+        <source>Import a Dify DSL File…</source>
+        <translation>导入 Dify DSL 文件…</translation>
+    </message>
+    <message>
+        <source>Set Up an Endpoint…</source>
+        <translation>设置端点…</translation>
+    </message>
+    <message>
+        <source>Show this at startup</source>
+        <translation>启动时显示此页</translation>
+    </message>
+    <message>
+        <source>Usage alert: %1</source>
+        <translation>用量告警：%1</translation>
+    </message>
+    <message>
+        <source>Flowbench usage alert</source>
+        <translation>Flowbench 用量告警</translation>
+    </message>
+    <message>
+        <source>Model &amp;Prices…</source>
+        <translation>模型价格(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Usage &amp;Alerts…</source>
+        <translation>用量告警(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Serve Prometheus &amp;Metrics</source>
+        <translation>提供 Prometheus 指标(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Expose /metrics on 127.0.0.1 (port from the settings, 9091 by default) for a Prometheus server to scrape</source>
+        <translation>在 127.0.0.1 上公开 /metrics（端口取自设置，默认为 9091），供 Prometheus 服务器抓取</translation>
+    </message>
+    <message>
+        <source>Cannot serve metrics: %1</source>
+        <translation>无法提供指标服务：%1</translation>
+    </message>
+    <message>
+        <source>Prometheus metrics at http://127.0.0.1:%1/metrics</source>
+        <translation>Prometheus 指标地址：http://127.0.0.1:%1/metrics</translation>
+    </message>
 </context>
 <context>
     <name>flowbench::app::RunController</name>
@@ -531,6 +707,14 @@
     <message>
         <source>Variables can only be edited while the run is paused.</source>
         <translation>只有在运行暂停时才能编辑变量。</translation>
+    </message>
+    <message>
+        <source>There is no node &apos;%1&apos;.</source>
+        <translation>不存在节点 &apos;%1&apos;。</translation>
+    </message>
+    <message>
+        <source>Re-run from a node needs a recorded run of this workflow: run it first.</source>
+        <translation>从节点重新运行需要此工作流的运行记录：请先运行一次。</translation>
     </message>
 </context>
 <context>
@@ -3681,6 +3865,793 @@
     </message>
 </context>
 <context>
+    <name>flowbench::panels::AlertRulesDialog</name>
+    <message>
+        <source>The alert rules are not valid: %1</source>
+        <translation>告警规则无效：%1</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not JSON</source>
+        <translation>%1 不是 JSON</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Usage Alerts</source>
+        <translation>用量告警</translation>
+    </message>
+    <message>
+        <source>Add Rule</source>
+        <translation>添加规则</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Tokens per minute (sliding 60 s)</source>
+        <translation>每分钟 token 数（60 秒滑动窗口）</translation>
+    </message>
+    <message>
+        <source>Tokens per run</source>
+        <translation>每次运行的 token 数</translation>
+    </message>
+    <message>
+        <source>Cost per run</source>
+        <translation>每次运行的费用</translation>
+    </message>
+    <message>
+        <source>Cost per day</source>
+        <translation>每天的费用</translation>
+    </message>
+    <message>
+        <source>All calls together</source>
+        <translation>所有调用合计</translation>
+    </message>
+    <message>
+        <source>Each app</source>
+        <translation>按应用</translation>
+    </message>
+    <message>
+        <source>Each user</source>
+        <translation>按用户</translation>
+    </message>
+    <message>
+        <source>Each model</source>
+        <translation>按模型</translation>
+    </message>
+    <message>
+        <source>any (count each value separately)</source>
+        <translation>任意（每个值分别计数）</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Measure:</source>
+        <translation>度量：</translation>
+    </message>
+    <message>
+        <source>Counted for:</source>
+        <translation>统计范围：</translation>
+    </message>
+    <message>
+        <source>Only for:</source>
+        <translation>仅限：</translation>
+    </message>
+    <message>
+        <source>Alert above:</source>
+        <translation>超过此值时告警：</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>动作</translation>
+    </message>
+    <message>
+        <source>Desktop notification and a line in Events</source>
+        <translation>桌面通知，并在“事件”中记录一行</translation>
+    </message>
+    <message>
+        <source>Pause the run (budget breakpoint)</source>
+        <translation>暂停运行（预算断点）</translation>
+    </message>
+    <message>
+        <source>Webhooks (POSTed on every alert):</source>
+        <translation>Webhook（每次告警时发送 POST 请求）：</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Add Webhook</source>
+        <translation>添加 Webhook</translation>
+    </message>
+    <message>
+        <source>Remove Webhook</source>
+        <translation>移除 Webhook</translation>
+    </message>
+    <message>
+        <source>Import Plugin YAML…</source>
+        <translation>导入插件 YAML…</translation>
+    </message>
+    <message>
+        <source>Read the Dify token-metering plugin&apos;s configuration (alerting.*, prometheus.*)</source>
+        <translation>读取 Dify token 计量插件的配置（alerting.*、prometheus.*）</translation>
+    </message>
+    <message>
+        <source>Rule %1</source>
+        <translation>规则 %1</translation>
+    </message>
+    <message>
+        <source>(unnamed rule)</source>
+        <translation>（未命名规则）</translation>
+    </message>
+    <message>
+        <source>USD</source>
+        <translation>USD</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>token</translation>
+    </message>
+    <message>
+        <source>Slack</source>
+        <translation>Slack</translation>
+    </message>
+    <message>
+        <source>DingTalk</source>
+        <translation>钉钉</translation>
+    </message>
+    <message>
+        <source>WeCom (企业微信)</source>
+        <translation>企业微信</translation>
+    </message>
+    <message>
+        <source>Generic JSON</source>
+        <translation>通用 JSON</translation>
+    </message>
+    <message>
+        <source>Import Token-Metering Plugin Configuration</source>
+        <translation>导入 token 计量插件配置</translation>
+    </message>
+    <message>
+        <source>YAML files (*.yaml *.yml);;All files (*)</source>
+        <translation>YAML 文件 (*.yaml *.yml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Plugin: tokens per minute</source>
+        <translation>插件：每分钟 token 数</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n rule(s) from %1.</source>
+        <translation>
+            <numerusform>已从 %1 导入 %n 条规则。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Prometheus metrics: on, port %1.</source>
+        <translation>Prometheus 指标：已开启，端口 %1。</translation>
+    </message>
+    <message>
+        <source>Prometheus metrics: off.</source>
+        <translation>Prometheus 指标：已关闭。</translation>
+    </message>
+    <message>
+        <source>Saved to %1.</source>
+        <translation>已保存到 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::ChatAttachmentStrip</name>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>frames: </source>
+        <translation>帧数：</translation>
+    </message>
+    <message>
+        <source>Keyframes to take, spread uniformly (auto: one per second, at most 30)</source>
+        <translation>要提取的关键帧数，均匀分布（自动：每秒一帧，最多 30 帧）</translation>
+    </message>
+    <message>
+        <source>fast</source>
+        <translation>快速</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>精确</translation>
+    </message>
+    <message>
+        <source>fast: the nearest keyframe; exact: the frame at each timestamp</source>
+        <translation>快速：取最近的关键帧；精确：取每个时间点上的帧</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Remove the video</source>
+        <translation>移除视频</translation>
+    </message>
+    <message>
+        <source>Cannot attach %1: %2</source>
+        <translation>无法附加 %1：%2</translation>
+    </message>
+    <message>
+        <source>No frames could be decoded from %1.</source>
+        <translation>无法从 %1 解码出任何帧。</translation>
+    </message>
+    <message>
+        <source>Keyframe extraction cancelled.</source>
+        <translation>关键帧提取已取消。</translation>
+    </message>
+    <message>
+        <source>Cannot take keyframes from %1: %2</source>
+        <translation>无法从 %1 提取关键帧：%2</translation>
+    </message>
+    <message>
+        <source>Frame %1 @ %2</source>
+        <translation>第 %1 帧 @ %2</translation>
+    </message>
+    <message>
+        <source>%1
+%2×%3, sent as %4×%5, about %6 tokens</source>
+        <translation>%1
+%2×%3，按 %4×%5 发送，约 %6 个 token</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+    <message>
+        <source>🎞 %1 — taking keyframes…</source>
+        <translation>🎞 %1 — 正在提取关键帧…</translation>
+    </message>
+    <message>
+        <source>🎞 %1 — %2 s, %3 of %4 frames</source>
+        <translation>🎞 %1 — %2 秒，已选 %3/%4 帧</translation>
+    </message>
+    <message>
+        <source>Frame %1 at %2 s: excluded (click to include)</source>
+        <translation>第 %1 帧（%2 秒）：已排除（单击以包含）</translation>
+    </message>
+    <message>
+        <source>Frame %1 at %2 s (click to exclude)</source>
+        <translation>第 %1 帧（%2 秒）（单击以排除）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s), about %1 prompt tokens</source>
+        <translation>
+            <numerusform>%n 张图片，约 %1 个提示词 token</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · scaled to at most %1 MP</source>
+        <translation> · 最大缩放至 %1 百万像素</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::ChatConnectionStatus</name>
+    <message>
+        <source>Check now</source>
+        <translation>立即检查</translation>
+    </message>
+    <message>
+        <source>Not checked yet</source>
+        <translation>尚未检查</translation>
+    </message>
+    <message>
+        <source>Checking %1…</source>
+        <translation>正在检查 %1…</translation>
+    </message>
+    <message>
+        <source>Connected: %1 (context %2 tokens)</source>
+        <translation>已连接：%1（上下文 %2 个 token）</translation>
+    </message>
+    <message>
+        <source>Connected: %1</source>
+        <translation>已连接：%1</translation>
+    </message>
+    <message>
+        <source>Loading: the server is up but still loading the model</source>
+        <translation>加载中：服务器已启动，但仍在加载模型</translation>
+    </message>
+    <message>
+        <source>Unreachable: nothing answers at %1</source>
+        <translation>无法访问：%1 处无响应</translation>
+    </message>
+    <message>
+        <source>Unauthorized: the server refused the API key (set it in the endpoint profile)</source>
+        <translation>未授权：服务器拒绝了该 API 密钥（请在端点配置中设置）</translation>
+    </message>
+    <message>
+        <source>Model missing: %1 is not served here (serves: %2)</source>
+        <translation>模型缺失：此服务器未提供 %1（提供的模型有：%2）</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::ChatMarkdownView</name>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the code</source>
+        <translation>复制代码</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::ChatMessageWidget</name>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the message</source>
+        <translation>复制消息</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Ask again for this answer</source>
+        <translation>重新请求此回答</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Edit this message and send it again (later messages are removed)</source>
+        <translation>编辑此消息并重新发送（之后的消息将被移除）</translation>
+    </message>
+    <message>
+        <source>+%1</source>
+        <translation>+%1</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::ChatPanel</name>
+    <message>
+        <source>Endpoint</source>
+        <translation>端点</translation>
+    </message>
+    <message>
+        <source>Workflow</source>
+        <translation>工作流</translation>
+    </message>
+    <message>
+        <source>Endpoint: chat with a model. Workflow: each message runs the open chatflow.</source>
+        <translation>端点：直接与模型对话。工作流：每条消息都会运行当前打开的对话流。</translation>
+    </message>
+    <message>
+        <source>Endpoint profile</source>
+        <translation>端点配置</translation>
+    </message>
+    <message>
+        <source>Model (from the server&apos;s /v1/models)</source>
+        <translation>模型（来自服务器的 /v1/models）</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Start a new conversation</source>
+        <translation>开始新对话</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>As Markdown…</source>
+        <translation>Markdown 格式…</translation>
+    </message>
+    <message>
+        <source>As JSON…</source>
+        <translation>JSON 格式…</translation>
+    </message>
+    <message>
+        <source>System prompt (optional)</source>
+        <translation>系统提示词（可选）</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <source>Off: greedy decoding (temperature 0)</source>
+        <translation>关闭时：贪心解码（温度 0）</translation>
+    </message>
+    <message>
+        <source>temperature </source>
+        <translation>温度 </translation>
+    </message>
+    <message>
+        <source>top_p </source>
+        <translation>top_p </translation>
+    </message>
+    <message>
+        <source>Thinking</source>
+        <translation>思考</translation>
+    </message>
+    <message>
+        <source>Sent as chat_template_kwargs.enable_thinking</source>
+        <translation>以 chat_template_kwargs.enable_thinking 发送</translation>
+    </message>
+    <message>
+        <source>Thinking budget (tokens); kept at least %1 below max tokens</source>
+        <translation>思考预算（token）；至少比最大 token 数少 %1</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>最大 token 数</translation>
+    </message>
+    <message>
+        <source>Thinking budget</source>
+        <translation>思考预算</translation>
+    </message>
+    <message>
+        <source>Send a message to start. Drop or paste images, or attach a video to send its keyframes.</source>
+        <translation>发送一条消息即可开始。可拖放或粘贴图片，或附加视频以发送其关键帧。</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Attach images (or drop them here, or paste)</source>
+        <translation>附加图片（也可拖放到此处或粘贴）</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>Attach a video: its keyframes are sent as images</source>
+        <translation>附加视频：其关键帧将作为图片发送</translation>
+    </message>
+    <message>
+        <source>Let the model think before it answers</source>
+        <translation>让模型在回答前先思考</translation>
+    </message>
+    <message>
+        <source>Message (Enter sends, Shift+Enter for a new line)</source>
+        <translation>消息（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Starting the simulator…</source>
+        <translation>正在启动模拟器…</translation>
+    </message>
+    <message>
+        <source>Looking up the key for %1…</source>
+        <translation>正在查找 %1 的密钥…</translation>
+    </message>
+    <message>
+        <source>Ask the open chatflow (sys.query)</source>
+        <translation>向当前打开的对话流提问（sys.query）</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Chatflow</source>
+        <translation>对话流</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>Wait until the keyframes are taken (or cancel), then send.</source>
+        <translation>请等待关键帧提取完成（或取消）后再发送。</translation>
+    </message>
+    <message>
+        <source>Not sent: the profile &quot;%1&quot; allows at most %2 image(s) per prompt, and this message would make %3 (%4 attached now, %5 earlier in the conversation). Remove images, exclude keyframes, or clear the conversation.</source>
+        <translation>未发送：配置“%1”每个提示词最多允许 %2 张图片，而这条消息将使图片数达到 %3 张（本次附加 %4 张，对话中此前已有 %5 张）。请移除图片、排除关键帧或清空对话。</translation>
+    </message>
+    <message>
+        <source>Not sent: the profile &quot;%1&quot; allows at most %2 image(s) per prompt, and %3 are attached. Remove images or exclude keyframes.</source>
+        <translation>未发送：配置“%1”每个提示词最多允许 %2 张图片，而当前附加了 %3 张。请移除图片或排除关键帧。</translation>
+    </message>
+    <message>
+        <source>%1 keyframes of %2</source>
+        <translation>%2 的 %1 个关键帧</translation>
+    </message>
+    <message>
+        <source>Starting the chatflow…</source>
+        <translation>正在启动对话流…</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <source>Waiting for the first token…</source>
+        <translation>正在等待第一个 token…</translation>
+    </message>
+    <message>
+        <source>Retrying (%1) in %2 s: %3</source>
+        <translation>%2 秒后重试（第 %1 次）：%3</translation>
+    </message>
+    <message>
+        <source>Streaming…</source>
+        <translation>正在流式输出…</translation>
+    </message>
+    <message>
+        <source>The answer was cut at the max tokens limit (%1).</source>
+        <translation>回答在达到最大 token 数限制（%1）时被截断。</translation>
+    </message>
+    <message>
+        <source>
+Server: %1</source>
+        <translation>
+服务器：%1</translation>
+    </message>
+    <message>
+        <source>The server takes at most %1 image(s) in one prompt, and this conversation sends %2 (every earlier image is sent again with each message). Remove images or exclude keyframes, clear the conversation, or start vLLM with a higher --limit-mm-per-prompt (e.g. &apos;{&quot;image&quot;:32}&apos;). Set the profile&apos;s image limit to %1 to be warned before sending.</source>
+        <translation>服务器每个提示词最多接受 %1 张图片，而此对话要发送 %2 张（之前的每张图片都会随每条消息重新发送）。请移除图片或排除关键帧、清空对话，或以更大的 --limit-mm-per-prompt 启动 vLLM（例如 &apos;{&quot;image&quot;:32}&apos;）。将配置的图片上限设为 %1，即可在发送前收到提醒。</translation>
+    </message>
+    <message>
+        <source>The server refused the number of images in this prompt (%1). Remove images or raise --limit-mm-per-prompt.</source>
+        <translation>服务器拒绝了此提示词中的图片数量（%1）。请移除图片或调高 --limit-mm-per-prompt。</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1. Is the server running?</source>
+        <translation>无法连接 %1。服务器是否正在运行？</translation>
+    </message>
+    <message>
+        <source>The server is still loading the model; try again in a moment.</source>
+        <translation>服务器仍在加载模型；请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The server refused the API key. Set the key in the endpoint profile.</source>
+        <translation>服务器拒绝了该 API 密钥。请在端点配置中设置密钥。</translation>
+    </message>
+    <message>
+        <source>The server does not serve the model &quot;%1&quot;. Pick one from the list.</source>
+        <translation>服务器未提供模型“%1”。请从列表中选择一个。</translation>
+    </message>
+    <message>
+        <source>The prompt and max tokens do not fit the model&apos;s context. Lower max tokens, send fewer or smaller images, or clear the conversation.</source>
+        <translation>提示词与最大 token 数超出了模型的上下文长度。请调低最大 token 数、发送更少或更小的图片，或清空对话。</translation>
+    </message>
+    <message>
+        <source>Rate limited by the server.</source>
+        <translation>已被服务器限流。</translation>
+    </message>
+    <message>
+        <source>The server stopped answering (timeout).</source>
+        <translation>服务器停止了响应（超时）。</translation>
+    </message>
+    <message>
+        <source>The request failed (%1).</source>
+        <translation>请求失败（%1）。</translation>
+    </message>
+    <message>
+        <source>%1 prompt</source>
+        <translation>提示词 %1</translation>
+    </message>
+    <message>
+        <source>%1 completion</source>
+        <translation>补全 %1</translation>
+    </message>
+    <message>
+        <source>%1 reasoning</source>
+        <translation>推理 %1</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> token</translation>
+    </message>
+    <message>
+        <source>%1 completion tokens</source>
+        <translation>补全 %1 token</translation>
+    </message>
+    <message>
+        <source>first token %1 s</source>
+        <translation>首 token %1 秒</translation>
+    </message>
+    <message>
+        <source>%1 tokens/s</source>
+        <translation>%1 token/秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>cost %1 %2</source>
+        <translation>费用 %1 %2</translation>
+    </message>
+    <message>
+        <source>cost —</source>
+        <translation>费用 —</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>No price known for this model</source>
+        <translation>此模型未定价</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the answer (the server stops generating)</source>
+        <translation>停止回答（服务器将停止生成）</translation>
+    </message>
+    <message>
+        <source># Chat with %1 (%2)
+
+</source>
+        <translation># 与 %1 的对话（%2）
+
+</translation>
+    </message>
+    <message>
+        <source># Chatflow conversation %1
+
+</source>
+        <translation># 对话流会话 %1
+
+</translation>
+    </message>
+    <message>
+        <source>**System:** %1
+
+</source>
+        <translation>**系统：** %1
+
+</translation>
+    </message>
+    <message>
+        <source>## You
+
+</source>
+        <translation>## 你
+
+</translation>
+    </message>
+    <message numerus="yes">
+        <source>*%n image(s) attached*</source>
+        <translation>
+            <numerusform>*已附加 %n 张图片*</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>## %1
+
+</source>
+        <translation>## %1
+
+</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>Export conversation as Markdown</source>
+        <translation>将对话导出为 Markdown</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Export conversation as JSON</source>
+        <translation>将对话导出为 JSON</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Attach images</source>
+        <translation>附加图片</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>Attach a video</source>
+        <translation>附加视频</translation>
+    </message>
+    <message>
+        <source>Videos (*.mp4 *.mov *.mkv *.webm *.avi *.m4v *.mpg *.ts)</source>
+        <translation>视频 (*.mp4 *.mov *.mkv *.webm *.avi *.m4v *.mpg *.ts)</translation>
+    </message>
+    <message>
+        <source>%1 is neither an image nor a video.</source>
+        <translation>%1 既不是图片也不是视频。</translation>
+    </message>
+    <message>
+        <source>pasted image</source>
+        <translation>粘贴的图片</translation>
+    </message>
+    <message>
+        <source>dropped image</source>
+        <translation>拖放的图片</translation>
+    </message>
+    <message>
+        <source>▸ %1…</source>
+        <translation>▸ %1…</translation>
+    </message>
+    <message>
+        <source>✓ %1  %2 s</source>
+        <translation>✓ %1  %2 秒</translation>
+    </message>
+    <message>
+        <source>✗ %1: %2</source>
+        <translation>✗ %1：%2</translation>
+    </message>
+    <message>
+        <source>The run failed.</source>
+        <translation>运行失败。</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::ChatThinkingSection</name>
+    <message>
+        <source>Thinking…</source>
+        <translation>正在思考…</translation>
+    </message>
+    <message>
+        <source>Thought for %1 s</source>
+        <translation>已思考 %1 秒</translation>
+    </message>
+    <message>
+        <source>Thinking</source>
+        <translation>思考</translation>
+    </message>
+</context>
+<context>
     <name>flowbench::panels::EventModel</name>
     <message>
         <source>stream ×%1</source>
@@ -3928,6 +4899,125 @@
     <message>
         <source>Note</source>
         <translation>注释</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::panels::PriceEditor</name>
+    <message>
+        <source>Model Prices</source>
+        <translation>模型价格</translation>
+    </message>
+    <message>
+        <source>Prices per million tokens. Cached and reasoning prices may stay empty (the input and output prices apply). A GPU price per hour replaces the token prices: cost = hourly price × request time ÷ concurrency. A model without a row is shown as unpriced.</source>
+        <translation>价格按每百万 token 计。缓存和推理价格可以留空（此时按输入和输出价格计算）。填写 GPU 每小时价格后将取代 token 价格：费用 = 每小时价格 × 请求时长 ÷ 并发数。没有对应行的模型将显示为未定价。</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>供应商</translation>
+    </message>
+    <message>
+        <source>Input / 1M</source>
+        <translation>输入 / 1M</translation>
+    </message>
+    <message>
+        <source>Output / 1M</source>
+        <translation>输出 / 1M</translation>
+    </message>
+    <message>
+        <source>Cached / 1M</source>
+        <translation>缓存 / 1M</translation>
+    </message>
+    <message>
+        <source>Reasoning / 1M</source>
+        <translation>推理 / 1M</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>货币</translation>
+    </message>
+    <message>
+        <source>Effective from</source>
+        <translation>生效日期</translation>
+    </message>
+    <message>
+        <source>GPU / hour</source>
+        <translation>GPU / 小时</translation>
+    </message>
+    <message>
+        <source>Concurrency</source>
+        <translation>并发数</translation>
+    </message>
+    <message>
+        <source>Currencies (value of one unit in USD):</source>
+        <translation>货币（每单位折合 USD）：</translation>
+    </message>
+    <message>
+        <source>USD per unit</source>
+        <translation>每单位折合 USD</translation>
+    </message>
+    <message>
+        <source>Add Model</source>
+        <translation>添加模型</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Add Currency</source>
+        <translation>添加货币</translation>
+    </message>
+    <message>
+        <source>Import LiteLLM JSON…</source>
+        <translation>导入 LiteLLM JSON…</translation>
+    </message>
+    <message>
+        <source>Merge LiteLLM&apos;s model_prices_and_context_window.json (USD)</source>
+        <translation>合并 LiteLLM 的 model_prices_and_context_window.json（USD）</translation>
+    </message>
+    <message>
+        <source>Reset to Bundled</source>
+        <translation>恢复为内置价格</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n model price(s)</source>
+        <translation>
+            <numerusform>%n 个模型价格</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Row %1, %2: &quot;%3&quot; is not valid.</source>
+        <translation>第 %1 行，%2：“%3”无效。</translation>
+    </message>
+    <message>
+        <source> (no rate to USD)</source>
+        <translation>（无 USD 汇率）</translation>
+    </message>
+    <message>
+        <source>Import LiteLLM Prices</source>
+        <translation>导入 LiteLLM 价格</translation>
+    </message>
+    <message>
+        <source>LiteLLM price files (*.json)</source>
+        <translation>LiteLLM 价格文件 (*.json)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n model price(s) from %1.</source>
+        <translation>
+            <numerusform>已从 %1 导入 %n 个模型价格。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The bundled prices are shown; Save keeps them.</source>
+        <translation>当前显示的是内置价格；保存后即采用这些价格。</translation>
+    </message>
+    <message>
+        <source>Saved to %1.</source>
+        <translation>已保存到 %1。</translation>
     </message>
 </context>
 <context>
@@ -5056,6 +6146,255 @@ Press Run (F5) to record one.</source>
     </message>
 </context>
 <context>
+    <name>flowbench::panels::UsagePanel</name>
+    <message>
+        <source>≤%1 s</source>
+        <translation>≤%1 秒</translation>
+    </message>
+    <message>
+        <source>&gt;%1 s</source>
+        <translation>&gt;%1 秒</translation>
+    </message>
+    <message>
+        <source>Follow Live Runs</source>
+        <translation>跟随实时运行</translation>
+    </message>
+    <message>
+        <source>Show the next run&apos;s usage as it happens</source>
+        <translation>实时显示下一次运行的用量</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Save the numbers of the current tab as CSV</source>
+        <translation>将当前标签页的数据保存为 CSV</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Reasoning</source>
+        <translation>推理</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Cached</source>
+        <translation>缓存</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>调用次数</translation>
+    </message>
+    <message>
+        <source>Cost (USD)</source>
+        <translation>费用（USD）</translation>
+    </message>
+    <message>
+        <source>USD</source>
+        <translation>USD</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Unpriced</source>
+        <translation>未定价</translation>
+    </message>
+    <message>
+        <source>Tokens per minute</source>
+        <translation>每分钟 token 数</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Minute</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>Latency, upper bound (s)</source>
+        <translation>延迟上限（秒）</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>延迟</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Completion</source>
+        <translation>补全</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Tokens per Node</source>
+        <translation>各节点 token 数</translation>
+    </message>
+    <message>
+        <source>Cost by Model</source>
+        <translation>各模型费用</translation>
+    </message>
+    <message>
+        <source>Tokens per Minute</source>
+        <translation>每分钟 token 数</translation>
+    </message>
+    <message>
+        <source>Across Runs</source>
+        <translation>跨运行汇总</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>Custom range</source>
+        <translation>自定义范围</translation>
+    </message>
+    <message>
+        <source>App</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>时间段：</translation>
+    </message>
+    <message>
+        <source>Group by:</source>
+        <translation>分组依据：</translation>
+    </message>
+    <message>
+        <source>(unknown model)</source>
+        <translation>（未知模型）</translation>
+    </message>
+    <message>
+        <source>%1 — unpriced</source>
+        <translation>%1 — 未定价</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 — %2 + %n unpriced</source>
+        <translation>
+            <numerusform>%1 — %2 + %n 次调用未定价</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>unpriced</source>
+        <translation>未定价</translation>
+    </message>
+    <message>
+        <source>Waiting for the next run…</source>
+        <translation>正在等待下一次运行…</translation>
+    </message>
+    <message>
+        <source>Run %1</source>
+        <translation>运行 %1</translation>
+    </message>
+    <message>
+        <source>No LLM calls recorded for this run yet.</source>
+        <translation>本次运行尚未记录任何 LLM 调用。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 tokens (input %2, output %3, reasoning %4) in %n call(s)</source>
+        <translation>
+            <numerusform>%n 次调用共 %1 个 token（输入 %2，输出 %3，推理 %4）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · cost: unpriced</source>
+        <translation> · 费用：未定价</translation>
+    </message>
+    <message>
+        <source> · cost: %1</source>
+        <translation> · 费用：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source> · %n unpriced call(s)</source>
+        <translation>
+            <numerusform> · %n 次调用未定价</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message numerus="yes">
+        <source> + %n unpriced</source>
+        <translation>
+            <numerusform> + %n 次调用未定价</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No run store: totals across runs are not available.</source>
+        <translation>没有运行记录库：无法提供跨运行的汇总。</translation>
+    </message>
+    <message>
+        <source>No LLM calls in this period.</source>
+        <translation>此时间段内没有 LLM 调用。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 tokens in %n call(s)</source>
+        <translation>
+            <numerusform>%n 次调用共 %1 个 token</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export Usage as CSV</source>
+        <translation>将用量导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>flowbench::panels::ValueViewer</name>
     <message>
         <source>Select a variable to see its value.</source>
@@ -5494,6 +6833,17 @@ Press Run (F5) to record one.</source>
     <message>
         <source>stopped</source>
         <translation>已停止</translation>
+    </message>
+</context>
+<context>
+    <name>flowbench::serve::DifyServer</name>
+    <message>
+        <source>refusing to listen on %1 without an API key: give --api-key, or listen on 127.0.0.1</source>
+        <translation>拒绝在没有 API 密钥的情况下监听 %1：请提供 --api-key，或监听 127.0.0.1</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1:%2: %3</source>
+        <translation>无法监听 %1:%2：%3</translation>
     </message>
 </context>
 <context>
