@@ -1,11 +1,13 @@
 // `flowbench run`: one headless run of a workflow with the embedded engine.
 #include "cli.h"
+#include "cliendpoint.h"
 
 #include "document/dslio.h"
 #include "document/validator.h"
 #include "runtime/graphengine.h"
 #include "store/runstore.h"
 #include "metering/ledger.h"
+#include "nodes/filecontent.h"
 #include "metering/tokenmetrics.h"
 #include "llm/defaultendpoint.h"
 #include "llm/endpoint.h"
@@ -73,32 +75,6 @@ Result<Json> jsonArgument(const QString &value, const QString &what)
     }
 }
 
-Json fileObject(const QString &path)
-{
-    const QFileInfo info(path);
-    const QMimeType mime = QMimeDatabase().mimeTypeForFile(info);
-    const QString name = mime.name();
-    QString type = QStringLiteral("custom");
-    if (name.startsWith(QLatin1String("image/")))
-        type = QStringLiteral("image");
-    else if (name.startsWith(QLatin1String("audio/")))
-        type = QStringLiteral("audio");
-    else if (name.startsWith(QLatin1String("video/")))
-        type = QStringLiteral("video");
-    else if (name.startsWith(QLatin1String("text/")) || name.contains(QLatin1String("pdf"))
-             || name.contains(QLatin1String("document")) || name.contains(QLatin1String("json")))
-        type = QStringLiteral("document");
-    return Json{{"dify_model_identity", variables::kFileIdentity},
-                {"name", info.fileName().toStdString()},
-                {"size", info.size()},
-                {"type", type.toStdString()},
-                {"extension", (QLatin1Char('.') + info.suffix().toLower()).toStdString()},
-                {"mime_type", name.toStdString()},
-                {"transfer_method", "local_file"},
-                {"url", QUrl::fromLocalFile(info.absoluteFilePath()).toString().toStdString()},
-                {"related_id", nullptr}};
-}
-
 // Parses everything after `run`; on failure prints why and returns false.
 bool parseArgs(const QStringList &args, RunArgs *out)
 {
@@ -132,7 +108,7 @@ bool parseArgs(const QStringList &args, RunArgs *out)
                     err(QStringLiteral("--files: no such file: %1").arg(path));
                     return false;
                 }
-                out->options.files.push_back(fileObject(path));
+                out->options.files.push_back(nodes::localFileObject(path));
             }
         } else if (a == QLatin1String("--conversation-var") || a == QLatin1String("--pin")
                    || a == QLatin1String("--fail")) {
@@ -187,42 +163,13 @@ bool parseArgs(const QStringList &args, RunArgs *out)
             }
             (a == QLatin1String("--max-steps") ? out->options.maxSteps : out->options.maxSeconds)
                 = n;
-        } else if (a == QLatin1String("--endpoint") || a == QLatin1String("--model")
-                   || a == QLatin1String("--api-key-env")) {
+        } else if (isEndpointFlag(a)) {
             if (!need(i, a))
                 return false;
-            const QString value = args[++i];
-            if (!out->options.llmEndpoint)
-                out->options.llmEndpoint = llm::LlmEndpoint();
-            llm::LlmEndpoint &endpoint = *out->options.llmEndpoint;
-            if (a == QLatin1String("--endpoint")) {
-                QUrl url(value);
-                if (!url.isValid()
-                    || (url.scheme() != QLatin1String("http")
-                        && url.scheme() != QLatin1String("https"))) {
-                    err(QStringLiteral("--endpoint: expected an http(s) URL such as "
-                                       "http://127.0.0.1:8000/v1, got '%1'")
-                            .arg(value));
-                    return false;
-                }
-                // Accept the server root or its /v1 base, as users paste either.
-                QString path = url.path();
-                while (path.endsWith(QLatin1Char('/')))
-                    path.chop(1);
-                if (!path.endsWith(QLatin1String("/v1")))
-                    path += QStringLiteral("/v1");
-                url.setPath(path);
-                endpoint.config.baseUrl = url;
-            } else if (a == QLatin1String("--model")) {
-                endpoint.forcedModel = value;
-                out->model = value;
-            } else {
-                if (!qEnvironmentVariableIsSet(value.toLocal8Bit().constData())) {
-                    err(QStringLiteral("--api-key-env: the environment variable %1 is not set")
-                            .arg(value));
-                    return false;
-                }
-                endpoint.config.apiKey = qEnvironmentVariable(value.toLocal8Bit().constData());
+            QString problem;
+            if (!applyEndpointFlag(a, args[++i], out->options.llmEndpoint, out->model, problem)) {
+                err(problem);
+                return false;
             }
         } else if (a == QLatin1String("--conversation-id")) {
             if (!need(i, a))
@@ -250,14 +197,8 @@ bool parseArgs(const QStringList &args, RunArgs *out)
             return false;
         }
     }
-    if (!out->profile.isEmpty() && out->options.llmEndpoint
-        && !out->options.llmEndpoint->config.baseUrl.isEmpty()) {
-        err(QStringLiteral("flowbench run: give --profile or --endpoint, not both"));
-        return false;
-    }
-    if (out->profile.isEmpty() && out->options.llmEndpoint
-        && out->options.llmEndpoint->config.baseUrl.isEmpty()) {
-        err(QStringLiteral("flowbench run: --model and --api-key-env need --endpoint URL"));
+    if (QString problem; !checkEndpointFlags(out->profile, out->options.llmEndpoint, problem)) {
+        err(QStringLiteral("flowbench run: ") + problem);
         return false;
     }
     if (out->file.isEmpty() && out->replay.isEmpty()) {

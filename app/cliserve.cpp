@@ -1,6 +1,7 @@
 // `flowbench serve`: one workflow behind Dify's service API (engine/serve/difyserver.h), so
 // Dify clients and SDKs can call it unchanged.
 #include "cli.h"
+#include "cliendpoint.h"
 
 #include "document/dslio.h"
 #include "document/validator.h"
@@ -62,7 +63,7 @@ struct ServeArgs
     serve::ServeOptions options;
 };
 
-// Mirrors `flowbench run`'s --endpoint/--model/--api-key-env/--profile (clirun.cpp).
+// --endpoint/--model/--api-key-env/--profile as `flowbench run` reads them (cliendpoint.h).
 bool parseArgs(const QStringList &args, ServeArgs *out)
 {
     for (qsizetype i = 0; i < args.size(); ++i) {
@@ -115,40 +116,11 @@ bool parseArgs(const QStringList &args, ServeArgs *out)
             ok = ok && out->options.maxSeconds > 0;
         } else if (name == QLatin1String("--profile")) {
             out->profile = value;
-        } else if (name == QLatin1String("--endpoint") || name == QLatin1String("--model")
-                   || name == QLatin1String("--api-key-env")) {
-            if (!out->options.endpoint)
-                out->options.endpoint = llm::LlmEndpoint();
-            llm::LlmEndpoint &endpoint = *out->options.endpoint;
-            if (name == QLatin1String("--endpoint")) {
-                QUrl url(value);
-                if (!url.isValid()
-                    || (url.scheme() != QLatin1String("http")
-                        && url.scheme() != QLatin1String("https"))) {
-                    complain(QStringLiteral("--endpoint: expected an http(s) URL such as "
-                                            "http://127.0.0.1:8000/v1, got '%1'")
-                                 .arg(value));
-                    return false;
-                }
-                // Accept the server root or its /v1 base, as users paste either.
-                QString path = url.path();
-                while (path.endsWith(QLatin1Char('/')))
-                    path.chop(1);
-                if (!path.endsWith(QLatin1String("/v1")))
-                    path += QStringLiteral("/v1");
-                url.setPath(path);
-                endpoint.config.baseUrl = url;
-            } else if (name == QLatin1String("--model")) {
-                endpoint.forcedModel = value;
-                out->model = value;
-            } else {
-                if (!qEnvironmentVariableIsSet(value.toLocal8Bit().constData())) {
-                    complain(QStringLiteral("--api-key-env: the environment variable %1 is not "
-                                            "set")
-                                 .arg(value));
-                    return false;
-                }
-                endpoint.config.apiKey = qEnvironmentVariable(value.toLocal8Bit().constData());
+        } else if (isEndpointFlag(name)) {
+            QString problem;
+            if (!applyEndpointFlag(name, value, out->options.endpoint, out->model, problem)) {
+                complain(problem);
+                return false;
             }
         } else {
             complain(QStringLiteral("unknown option %1").arg(name));
@@ -163,13 +135,8 @@ bool parseArgs(const QStringList &args, ServeArgs *out)
         serveUsage();
         return false;
     }
-    const bool hasUrl = out->options.endpoint && !out->options.endpoint->config.baseUrl.isEmpty();
-    if (!out->profile.isEmpty() && hasUrl) {
-        complain(QStringLiteral("give --profile or --endpoint, not both"));
-        return false;
-    }
-    if (out->profile.isEmpty() && out->options.endpoint && !hasUrl) {
-        complain(QStringLiteral("--model and --api-key-env need --endpoint URL"));
+    if (QString problem; !checkEndpointFlags(out->profile, out->options.endpoint, problem)) {
+        complain(problem);
         return false;
     }
     return true;

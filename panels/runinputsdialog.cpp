@@ -24,6 +24,7 @@
 #include <array>
 #include <string_view>
 
+#include "nodes/filecontent.h"
 #include "variables/template.h"
 #include "variables/value.h"
 
@@ -241,31 +242,6 @@ void RunInputs::applyTo(runtime::RunOptions &options) const
     options.inputs = inputs.is_object() ? inputs : Json::object();
     options.query = query;
     options.files = files.is_array() ? files : Json::array();
-}
-
-Json localFileObject(const QString &path)
-{
-    const QFileInfo info(path);
-    const QString mime = QMimeDatabase().mimeTypeForFile(info).name();
-    QString type = QStringLiteral("custom");
-    if (mime.startsWith(QLatin1String("image/")))
-        type = QStringLiteral("image");
-    else if (mime.startsWith(QLatin1String("audio/")))
-        type = QStringLiteral("audio");
-    else if (mime.startsWith(QLatin1String("video/")))
-        type = QStringLiteral("video");
-    else if (mime.startsWith(QLatin1String("text/")) || mime.contains(QLatin1String("pdf"))
-             || mime.contains(QLatin1String("document")) || mime.contains(QLatin1String("json")))
-        type = QStringLiteral("document");
-    return Json{{"dify_model_identity", variables::kFileIdentity},
-                {"name", info.fileName().toStdString()},
-                {"size", info.size()},
-                {"type", type.toStdString()},
-                {"extension", (QLatin1Char('.') + info.suffix().toLower()).toStdString()},
-                {"mime_type", mime.toStdString()},
-                {"transfer_method", "local_file"},
-                {"url", QUrl::fromLocalFile(info.absoluteFilePath()).toString().toStdString()},
-                {"related_id", nullptr}};
 }
 
 // --- RunInputsDialog ----------------------------------------------------------------------
@@ -641,7 +617,7 @@ bool RunInputsDialog::validate()
                     message = tr("No such file: %1").arg(path);
                     break;
                 }
-                files.push_back(localFileObject(path));
+                files.push_back(nodes::localFileObject(path));
             }
             if (message.isEmpty()) {
                 if (type == QLatin1String("file") && paths.size() > 1)

@@ -32,10 +32,6 @@ struct RunInputs
     void applyTo(runtime::RunOptions &options) const;
 };
 
-// A Dify file object for a local path (transfer_method local_file, the type guessed from the
-// MIME type), as `flowbench run --files` builds it.
-nlohmann::json localFileObject(const QString &path);
-
 // "Run" asks for the start inputs ("dialog.runInputs"): one field per visible variable of the
 // workflow's start node, by type — text-input (line), paragraph (text box), select (its
 // options), number, checkbox, file and file-list (paths with Browse…), json_object (JSON text) —

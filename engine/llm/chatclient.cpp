@@ -1,5 +1,6 @@
 #include "chatclient.h"
 
+#include "clientretry.h"
 #include "sseparser.h"
 
 #include <QElapsedTimer>
@@ -8,7 +9,6 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
-#include <QRandomGenerator>
 #include <QTimer>
 
 #include <algorithm>
@@ -20,7 +20,6 @@ namespace flowbench::llm {
 
 namespace {
 
-constexpr int kMaxBackoffMs = 30000;
 constexpr qint64 kMaxRetryAfterMs = 300000;
 // After [DONE] the reply normally ends at once; one that lingers is closed after this.
 constexpr int kLingerMs = 5000;
@@ -153,15 +152,6 @@ double estimateTokens(const ChatRequest &request)
     if (!request.tools.is_null())
         chars += static_cast<double>(request.tools.dump().size());
     return chars / kCharsPerToken + media * kTokensPerMediaPart + request.maxTokens.value_or(0);
-}
-
-ChatError makeError(ChatError::Kind kind, QString message, int httpStatus = 0)
-{
-    ChatError error;
-    error.kind = kind;
-    error.message = std::move(message);
-    error.httpStatus = httpStatus;
-    return error;
 }
 
 QString excerpt(const QByteArray &bytes)
@@ -301,8 +291,8 @@ void ChatClient::Private::send()
     if (!running)
         return;
     if (!network) {
-        fail(makeError(ChatError::Kind::Unreachable,
-                       ChatClient::tr("The network manager is gone.")));
+        fail(makeChatError(ChatError::Kind::Unreachable,
+                           ChatClient::tr("The network manager is gone.")));
         return;
     }
     parser.reset();
@@ -455,11 +445,11 @@ void ChatClient::Private::onFinished()
             return;
         }
         if (parser.unknownLines() > 0) {
-            fail(makeError(ChatError::Kind::MalformedStream,
-                           ChatClient::tr("The server sent bytes that are not server-sent "
-                                          "events: %1")
-                               .arg(excerpt(parser.firstUnknownLine())),
-                           status));
+            fail(makeChatError(ChatError::Kind::MalformedStream,
+                               ChatClient::tr("The server sent bytes that are not server-sent "
+                                              "events: %1")
+                                   .arg(excerpt(parser.firstUnknownLine())),
+                               status));
             return;
         }
         const QString message
@@ -467,15 +457,15 @@ void ChatClient::Private::onFinished()
                   ? ChatClient::tr("The connection broke before the stream ended: %1")
                         .arg(errorString)
                   : ChatClient::tr("The server closed the stream before it ended.");
-        failOrRetry(makeError(ChatError::Kind::Unreachable, message), true);
+        failOrRetry(makeChatError(ChatError::Kind::Unreachable, message), true);
         return;
     }
 
     plainBody += rest;
     if (status == 0) {
         const bool timeout = networkError == QNetworkReply::TimeoutError;
-        failOrRetry(makeError(timeout ? ChatError::Kind::Timeout : ChatError::Kind::Unreachable,
-                              errorString),
+        failOrRetry(makeChatError(timeout ? ChatError::Kind::Timeout : ChatError::Kind::Unreachable,
+                                  errorString),
                     true);
         return;
     }
@@ -486,7 +476,7 @@ void ChatClient::Private::onFinished()
     }
     const Json json = Json::parse(plainBody.constBegin(), plainBody.constEnd(), nullptr, false);
     if (json.is_discarded() || !json.is_object()) {
-        fail(makeError(
+        fail(makeChatError(
             ChatError::Kind::MalformedStream,
             ChatClient::tr("The server's answer is not JSON: %1").arg(excerpt(plainBody)), status));
         return;
@@ -497,7 +487,7 @@ void ChatClient::Private::onFinished()
     }
     const std::optional<ChatResult> result = chatResultFromJson(json);
     if (!result) {
-        fail(makeError(
+        fail(makeChatError(
             ChatError::Kind::MalformedStream,
             ChatClient::tr("The server's answer is no chat completion: %1").arg(excerpt(plainBody)),
             status));
@@ -512,19 +502,19 @@ void ChatClient::Private::onTimeout(QTimer *timer)
         return;
     if (timer == &connectTimer) {
         dropReply(true);
-        const ChatError error = makeError(
+        const ChatError error = makeChatError(
             ChatError::Kind::Timeout,
             ChatClient::tr("Could not connect to %1 within %2 s.")
                 .arg(endpoint.baseUrl.toDisplayString(), secondsText(endpoint.connectTimeoutMs)));
         failOrRetry(error, true); // a connection error: worth another try
     } else if (timer == &firstTokenTimer) {
-        fail(makeError(ChatError::Kind::Timeout,
-                       ChatClient::tr("The server sent no answer within %1 s.")
-                           .arg(secondsText(endpoint.firstTokenTimeoutMs))));
+        fail(makeChatError(ChatError::Kind::Timeout,
+                           ChatClient::tr("The server sent no answer within %1 s.")
+                               .arg(secondsText(endpoint.firstTokenTimeoutMs))));
     } else {
-        fail(makeError(ChatError::Kind::Timeout,
-                       ChatClient::tr("The stream stalled: nothing arrived for %1 s.")
-                           .arg(secondsText(endpoint.idleTimeoutMs))));
+        fail(makeChatError(ChatError::Kind::Timeout,
+                           ChatClient::tr("The stream stalled: nothing arrived for %1 s.")
+                               .arg(secondsText(endpoint.idleTimeoutMs))));
     }
 }
 
@@ -566,13 +556,7 @@ void ChatClient::Private::finishWith(ChatResult result)
 
 int ChatClient::Private::retryDelay(const ChatError &error) const
 {
-    if (error.retryAfterMs >= 0)
-        return static_cast<int>(std::min(error.retryAfterMs, kMaxRetryAfterMs));
-    const qint64 base = std::max(1, endpoint.retryBaseDelayMs);
-    const qint64 backoff = std::min<qint64>(kMaxBackoffMs, base << std::min(attempt - 1, 20));
-    // "Equal jitter": half fixed, half random, so clients that failed together spread out.
-    const qint64 half = backoff / 2;
-    return static_cast<int>(half + QRandomGenerator::global()->bounded(half + 1));
+    return retryDelayMs(error, attempt, endpoint.retryBaseDelayMs, kMaxRetryAfterMs);
 }
 
 void ChatClient::Private::failOrRetry(const ChatError &error, bool retryable)
@@ -671,7 +655,8 @@ ChatClient::~ChatClient()
 void ChatClient::start(const ChatRequest &request)
 {
     if (d->running)
-        d->fail(makeError(ChatError::Kind::Cancelled, tr("Cancelled: a new request was started.")));
+        d->fail(
+            makeChatError(ChatError::Kind::Cancelled, tr("Cancelled: a new request was started.")));
     d->request = request;
     d->body = QByteArray::fromStdString(
         request.toJson(d->endpoint.kind).dump(-1, ' ', false, Json::error_handler_t::replace));
@@ -694,7 +679,7 @@ void ChatClient::cancel()
 {
     if (!d->running)
         return;
-    d->fail(makeError(ChatError::Kind::Cancelled, tr("Cancelled.")));
+    d->fail(makeChatError(ChatError::Kind::Cancelled, tr("Cancelled.")));
 }
 
 bool ChatClient::isRunning() const

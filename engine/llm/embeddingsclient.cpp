@@ -1,12 +1,13 @@
 #include "embeddingsclient.h"
 
+#include "clientretry.h"
+
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
-#include <QRandomGenerator>
 #include <QTimer>
 
 #include <algorithm>
@@ -17,17 +18,7 @@ namespace flowbench::llm {
 
 namespace {
 
-constexpr qint64 kMaxBackoffMs = 30000;
 constexpr qint64 kMaxRetryAfterMs = 120000;
-
-ChatError makeChatError(ChatError::Kind kind, QString message, int httpStatus = 0)
-{
-    ChatError error;
-    error.kind = kind;
-    error.message = std::move(message);
-    error.httpStatus = httpStatus;
-    return error;
-}
 
 QString excerpt(const QByteArray &bytes)
 {
@@ -264,17 +255,7 @@ struct EmbeddingsClient::Private
             return;
         }
         ++attempt;
-        int delay = 0;
-        if (error.retryAfterMs >= 0) {
-            delay = int(std::min(error.retryAfterMs, kMaxRetryAfterMs));
-        } else {
-            const qint64 base = std::max(1, endpoint.retryBaseDelayMs);
-            const qint64 backoff
-                = std::min<qint64>(kMaxBackoffMs, base << std::min(attempt - 1, 20));
-            const qint64 half = backoff / 2;
-            delay = int(half + QRandomGenerator::global()->bounded(half + 1));
-        }
-        waitTimer.start(delay);
+        waitTimer.start(retryDelayMs(error, attempt, endpoint.retryBaseDelayMs, kMaxRetryAfterMs));
     }
 
     void fail(const ChatError &error)

@@ -1,5 +1,6 @@
 #include "costestimate.h"
 
+#include "nodes/llmnodesupport.h"
 #include "variables/template.h"
 #include "variables/value.h"
 #include "variables/variablepool.h"
@@ -15,28 +16,9 @@ namespace flowbench::metering {
 
 namespace {
 
-QString qs(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
-
-std::string str(const Json &object, const char *key, const std::string &fallback = {})
-{
-    if (!object.is_object())
-        return fallback;
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
-
-variables::Selector selectorOf(const Json &j)
-{
-    variables::Selector s;
-    if (j.is_array())
-        for (const Json &e : j)
-            if (e.is_string())
-                s.push_back(e.get<std::string>());
-    return s;
-}
+using nodes::llmsupport::qs;
+using nodes::llmsupport::selectorOf;
+using nodes::llmsupport::str;
 
 // The values known before a run: start inputs (under every start node's id), sys.*, env.* and
 // conversation.* declared values.

@@ -1,8 +1,11 @@
 #include "filecontent.h"
 
+#include "variables/value.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QMimeDatabase>
 #include <QUrl>
 
 namespace flowbench::nodes {
@@ -137,6 +140,31 @@ QString readableSize(qint64 bytes)
     if (bytes < 1024 * 1024)
         return FileContent::tr("%1 KB").arg(double(bytes) / 1024.0, 0, 'f', 2);
     return FileContent::tr("%1 MB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 2);
+}
+
+Json localFileObject(const QString &path)
+{
+    const QFileInfo info(path);
+    const QString mime = QMimeDatabase().mimeTypeForFile(info).name();
+    QString type = QStringLiteral("custom");
+    if (mime.startsWith(QLatin1String("image/")))
+        type = QStringLiteral("image");
+    else if (mime.startsWith(QLatin1String("audio/")))
+        type = QStringLiteral("audio");
+    else if (mime.startsWith(QLatin1String("video/")))
+        type = QStringLiteral("video");
+    else if (mime.startsWith(QLatin1String("text/")) || mime.contains(QLatin1String("pdf"))
+             || mime.contains(QLatin1String("document")) || mime.contains(QLatin1String("json")))
+        type = QStringLiteral("document");
+    return Json{{"dify_model_identity", variables::kFileIdentity},
+                {"name", info.fileName().toStdString()},
+                {"size", info.size()},
+                {"type", type.toStdString()},
+                {"extension", (QLatin1Char('.') + info.suffix().toLower()).toStdString()},
+                {"mime_type", mime.toStdString()},
+                {"transfer_method", "local_file"},
+                {"url", QUrl::fromLocalFile(info.absoluteFilePath()).toString().toStdString()},
+                {"related_id", nullptr}};
 }
 
 } // namespace flowbench::nodes

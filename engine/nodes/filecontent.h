@@ -40,4 +40,10 @@ QString fileDisplayName(const Json &file);
 // "523 bytes", "1.50 KB", "2.00 MB": Dify's readable size in its size-limit messages.
 QString readableSize(qint64 bytes);
 
+// A Dify file object for a local path (transfer_method local_file, url a file:// URL), as
+// `flowbench run --files` and the Run dialog build it. The type is guessed from the MIME type of
+// the file (its name, else its first bytes: blocking disk I/O), more loosely than
+// fileTypeForMime(): any MIME type naming pdf, document or json counts as a document.
+Json localFileObject(const QString &path);
+
 } // namespace flowbench::nodes

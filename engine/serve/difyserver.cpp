@@ -1,5 +1,6 @@
 #include "difyserver.h"
 
+#include "core/sockethttp.h"
 #include "document/dslio.h"
 #include "metering/ledger.h"
 #include "metering/pricetable.h"
@@ -9,7 +10,6 @@
 #include "store/runstore.h"
 #include "variables/value.h"
 
-#include <QAbstractHttpServer>
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -42,44 +42,11 @@ using Json = nlohmann::json;
 
 namespace {
 
-class HttpServer final : public QAbstractHttpServer
-{
-public:
-    using Handler = std::function<void(const QHttpServerRequest &, QTcpSocket *)>;
-
-    HttpServer(Handler handler, QObject *parent)
-        : QAbstractHttpServer(parent)
-        , m_handler(std::move(handler))
-    {}
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        m_handler(request, socket);
-        return true;
-    }
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
-
-private:
-    Handler m_handler;
-};
-
-QByteArray reasonPhrase(int status)
-{
-    static const std::map<int, QByteArray> phrases = {
-        {200, "OK"},
-        {400, "Bad Request"},
-        {401, "Unauthorized"},
-        {404, "Not Found"},
-        {405, "Method Not Allowed"},
-        {413, "Payload Too Large"},
-        {429, "Too Many Requests"},
-        {500, "Internal Server Error"},
-        {503, "Service Unavailable"},
-    };
-    const auto it = phrases.find(status);
-    return it == phrases.end() ? QByteArray("Status") : it->second;
-}
+using http::chunk;
+using http::kChunkedEnd;
+using http::SocketHttpServer;
+using http::writeAll;
+using http::writeResponse;
 
 QByteArray dump(const Json &value)
 {
@@ -100,29 +67,6 @@ QString newId()
 {
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
-
-bool writeAll(QTcpSocket *socket, const QByteArray &bytes)
-{
-    return socket && socket->state() == QAbstractSocket::ConnectedState
-           && socket->write(bytes) == bytes.size();
-}
-
-bool writeResponse(QTcpSocket *socket, int status, const QByteArray &contentType,
-                   const QByteArray &body)
-{
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
-    if (!contentType.isEmpty())
-        out += "content-type: " + contentType + "\r\n";
-    out += "content-length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
-    return writeAll(socket, out);
-}
-
-QByteArray chunk(const QByteArray &data)
-{
-    return QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n";
-}
-
-const QByteArray kChunkedEnd = "0\r\n\r\n";
 
 qint64 nowSecs()
 {
@@ -178,7 +122,7 @@ struct DifyServer::Private
     QString workflowId; // stable across instances serving the same file
     QString appId;
 
-    HttpServer *server = nullptr; // owned by q
+    SocketHttpServer *server = nullptr; // owned by q
     QList<QPointer<QTcpServer>> listeners;
     quint16 port = 0;
     bool shuttingDown = false;
@@ -1013,7 +957,7 @@ DifyServer::DifyServer(document::Workflow workflow, ServeOptions options, store:
             if (task)
                 task->stop();
     });
-    d->server = new HttpServer(
+    d->server = new SocketHttpServer(
         [this](const QHttpServerRequest &request, QTcpSocket *socket) {
             // nlohmann::json throws on surprises; nothing may escape into Qt's event loop.
             try {

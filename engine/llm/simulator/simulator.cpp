@@ -3,10 +3,11 @@
 #include "simembeddings.h"
 #include "simulatorrules.h"
 
+#include "core/sockethttp.h"
+
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
-#include <QAbstractHttpServer>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -32,52 +33,13 @@ namespace flowbench::llm {
 
 namespace {
 
+using http::chunk;
+using http::Headers;
+using http::kChunkedEnd;
+using http::SocketHttpServer;
+using http::writeAll;
+using http::writeResponse;
 using sim::OJson;
-
-class HttpServer final : public QAbstractHttpServer
-{
-public:
-    using Handler = std::function<void(const QHttpServerRequest &, QTcpSocket *)>;
-
-    HttpServer(Handler handler, QObject *parent)
-        : QAbstractHttpServer(parent)
-        , m_handler(std::move(handler))
-    {}
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        m_handler(request, socket);
-        return true;
-    }
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
-
-private:
-    Handler m_handler;
-};
-
-QByteArray reasonPhrase(int status)
-{
-    static const std::map<int, QByteArray> phrases = {
-        {200, "OK"},
-        {400, "Bad Request"},
-        {401, "Unauthorized"},
-        {403, "Forbidden"},
-        {404, "Not Found"},
-        {405, "Method Not Allowed"},
-        {408, "Request Timeout"},
-        {413, "Payload Too Large"},
-        {422, "Unprocessable Entity"},
-        {429, "Too Many Requests"},
-        {500, "Internal Server Error"},
-        {501, "Not Implemented"},
-        {502, "Bad Gateway"},
-        {503, "Service Unavailable"},
-        {504, "Gateway Timeout"},
-    };
-    const auto it = phrases.find(status);
-    return it == phrases.end() ? QByteArray("Status") : it->second;
-}
 
 // vLLM's error type names by status (serve/exception_handling/error_response.py), plus names in
 // the same style for statuses vLLM itself never sends (a proxy in front of it would).
@@ -112,27 +74,6 @@ std::string str(const QString &s)
     return s.toStdString();
 }
 
-using Headers = QList<QPair<QByteArray, QByteArray>>;
-
-bool writeAll(QTcpSocket *socket, const QByteArray &bytes)
-{
-    return socket && socket->state() == QAbstractSocket::ConnectedState
-           && socket->write(bytes) == bytes.size();
-}
-
-bool writeResponse(QTcpSocket *socket, int status, const QByteArray &contentType,
-                   const QByteArray &body, const Headers &extra = {})
-{
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
-    if (!contentType.isEmpty())
-        out += "content-type: " + contentType + "\r\n";
-    out += "content-length: " + QByteArray::number(body.size()) + "\r\n";
-    for (const auto &[name, value] : extra)
-        out += name + ": " + value + "\r\n";
-    out += "\r\n" + body;
-    return writeAll(socket, out);
-}
-
 bool writeJson(QTcpSocket *socket, int status, const OJson &body, const Headers &extra = {})
 {
     return writeResponse(socket, status, "application/json", dump(body), extra);
@@ -143,17 +84,10 @@ bool writeError(QTcpSocket *socket, const sim::HttpError &error, const Headers &
     return writeJson(socket, error.status, error.toJson(), extra);
 }
 
-QByteArray chunk(const QByteArray &data)
-{
-    return QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n";
-}
-
 QByteArray sseEvent(const QByteArray &json)
 {
     return chunk("data: " + json + "\n\n");
 }
-
-const QByteArray kChunkedEnd = "0\r\n\r\n";
 
 QByteArray promLabel(const QString &value)
 {
@@ -183,7 +117,7 @@ struct Simulator::Private
     Config config;
     Faults faults;
     bool faultsArmed = false;
-    HttpServer *server = nullptr;
+    SocketHttpServer *server = nullptr;
     quint16 port = 0;
     QElapsedTimer sinceListen;
     qint64 createdAt = QDateTime::currentSecsSinceEpoch();
@@ -1051,7 +985,7 @@ Simulator::Simulator(QObject *parent)
     , d(std::make_unique<Private>())
 {
     d->q = this;
-    d->server = new HttpServer(
+    d->server = new SocketHttpServer(
         [this](const QHttpServerRequest &request, QTcpSocket *socket) {
             // nlohmann::json throws on surprises; nothing may escape into Qt's event loop.
             try {
