@@ -11,6 +11,8 @@
 #include "eventspanel.h"
 #include "inspectorpanel.h"
 #include "alertrulesdialog.h"
+#include "chatpanel.h"
+#include "nodes/filecontent.h"
 #include "metering/alerts.h"
 #include "metering/costestimate.h"
 #include "metering/metricsserver.h"
@@ -433,6 +435,8 @@ void MainWindow::createDocks()
     connect(m_events, &panels::EventsPanel::nodeActivated, this,
             [this](const QString &id) { selectAndShow(id, true); });
 
+    createChat();
+
     resizeDocks({m_paletteDock}, {220}, Qt::Horizontal);
     resizeDocks({m_problemsDock}, {220}, Qt::Vertical);
     resizeDocks({m_inspectorDock}, {380}, Qt::Horizontal);
@@ -489,6 +493,7 @@ void MainWindow::createMenus()
     view->addAction(m_variablesDock->toggleViewAction());
     view->addAction(m_historyDock->toggleViewAction());
     view->addAction(m_usageDock->toggleViewAction());
+    view->addAction(m_chatDock->toggleViewAction());
     view->addSeparator();
     view->addAction(m_view->zoomInAction());
     view->addAction(m_view->zoomOutAction());
@@ -1271,6 +1276,93 @@ void MainWindow::showWelcome()
     QSettings().setValue(kWelcomeKey, again->isChecked());
 }
 
+void MainWindow::createChat()
+{
+    m_profiles = std::make_unique<llm::ProfileStore>();
+    if (auto loaded = m_profiles->load(); !loaded) // a broken file: the built-in profiles
+        qWarning("flowbench: %s", qPrintable(loaded.error().toString()));
+    m_chat = new panels::ChatPanel(this);
+    m_chat->setProfileStore(m_profiles.get());
+    m_chat->setPriceTable(m_run->ledger()->priceTable());
+    m_chatDock = new QDockWidget(tr("Chat"), this);
+    m_chatDock->setObjectName(QStringLiteral("dock.chat"));
+    m_chatDock->setWidget(m_chat);
+    addDockWidget(Qt::RightDockWidgetArea, m_chatDock);
+    tabifyDockWidget(m_outlineDock, m_chatDock);
+    m_inspectorDock->raise();
+    connect(m_chat, &panels::ChatPanel::workflowMessageRequested, this, &MainWindow::runChatTurn);
+    connect(m_chat, &panels::ChatPanel::stopWorkflowRequested, m_run, [this] {
+        if (m_chatTurnRunning)
+            m_run->stop();
+    });
+    // Workflow mode: the turn's run shows inline in the chat and in the workbench panels. The
+    // turn ends at the run's final event (not at `finished`, which comes a loop turn later:
+    // by then the next message may have started the next run).
+    connect(m_run, &RunController::runEvent, m_chat, [this](const runtime::RunEvent &event) {
+        if (!m_chatTurnRunning)
+            return;
+        m_chat->appendWorkflowEvent(event);
+        if (!event.isRunFinished())
+            return;
+        m_chatTurnRunning = false;
+        const QString answer
+            = event.outputs.is_object()
+                  ? QString::fromStdString(event.outputs.value("answer", std::string()))
+                  : QString();
+        const bool ok = event.type == runtime::RunEvent::Type::RunSucceeded
+                        || event.type == runtime::RunEvent::Type::RunPartialSucceeded;
+        // The turn joins the conversation in the run store, as `flowbench run
+        // --conversation-id` and `flowbench serve` keep it.
+        if (ok && m_run->runStore()) {
+            const runtime::Json pool = m_run->poolSnapshot();
+            (void)m_run->runStore()->appendTurn(
+                m_chat->conversationId(), event.runId, m_chatQuery, answer,
+                pool.value("conversation", runtime::Json::object()));
+        }
+        m_chat->finishWorkflowTurn(answer, ok ? QString() : event.error);
+    });
+    connect(m_run, &RunController::startFailed, m_chat, [this](const QString &message) {
+        if (!m_chatTurnRunning)
+            return;
+        m_chatTurnRunning = false;
+        m_chat->finishWorkflowTurn({}, message);
+    });
+}
+
+void MainWindow::runChatTurn(const QString &query, const QStringList &files,
+                             const QString &conversationId, int dialogueCount)
+{
+    if (m_document->workflow().mode() != document::AppMode::AdvancedChat) {
+        m_chat->finishWorkflowTurn(
+            {}, tr("The open workflow is not a chatflow: open or create a chatflow to chat "
+                   "with it, or switch the chat to Endpoint mode."));
+        return;
+    }
+    if (!confirmTrust()) {
+        m_chat->finishWorkflowTurn({}, tr("Not run: the workflow is not trusted."));
+        return;
+    }
+    runtime::RunOptions options;
+    options.query = query;
+    for (const QString &path : files)
+        options.files.push_back(nodes::localFileObject(path));
+    options.conversationId = conversationId;
+    options.dialogueCount = dialogueCount;
+    // Earlier turns (memory) and the conversation variables they left.
+    if (store::RunStore *runs = m_run->runStore()) {
+        if (auto conversation = runs->loadConversation(conversationId)) {
+            options.conversationHistory = conversation->history;
+            options.conversationVariables = conversation->conversationVariables;
+        }
+    }
+    m_chatQuery = query;
+    m_chatTurnRunning = true;
+    if (!m_run->start(std::move(options))) {
+        m_chatTurnRunning = false;
+        m_chat->finishWorkflowTurn({}, m_run->lastError());
+    }
+}
+
 void MainWindow::createMetering(QMenu *tools)
 {
     // Prometheus counters of every run, and the alert rules the user keeps.
@@ -1361,13 +1453,10 @@ void MainWindow::setMetricsEndpoint(bool enabled)
 
 void MainWindow::openSettings()
 {
-    llm::ProfileStore profiles;
-    if (auto loaded = profiles.load(); !loaded) {
-        QMessageBox::warning(this, tr("Settings"), loaded.error().message);
-        return;
-    }
-    panels::SettingsDialog dialog(&profiles, this);
+    (void)m_profiles->load(); // another window or the command line may have changed it
+    panels::SettingsDialog dialog(m_profiles.get(), this);
     dialog.exec();
+    m_chat->setProfileStore(m_profiles.get()); // the chat's profile list follows the changes
 }
 
 void MainWindow::updateRunActions()

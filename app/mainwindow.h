@@ -26,6 +26,7 @@ class WorkflowView;
 } // namespace flowbench::canvas
 namespace flowbench::panels {
 class EventsPanel;
+class ChatPanel;
 class RunHistoryPanel;
 class UsagePanel;
 class InspectorPanel;
@@ -40,6 +41,10 @@ class MetricsServer;
 class TokenMetrics;
 class UsageSeriesModel;
 } // namespace flowbench::metering
+
+namespace flowbench::llm {
+class ProfileStore;
+}
 
 namespace flowbench::app {
 
@@ -100,6 +105,7 @@ public:
     [[nodiscard]] panels::EventsPanel *eventsPanel() const { return m_events; }
     [[nodiscard]] panels::RunHistoryPanel *runHistoryPanel() const { return m_history; }
     [[nodiscard]] panels::UsagePanel *usagePanel() const { return m_usage; }
+    [[nodiscard]] panels::ChatPanel *chatPanel() const { return m_chat; }
     [[nodiscard]] metering::MetricsServer *metricsServer() const { return m_metricsServer; }
     [[nodiscard]] panels::VariablesPanel *variablesPanel() const { return m_variables; }
     [[nodiscard]] Autosave *autosave() const { return m_autosave; }
@@ -145,6 +151,9 @@ private:
     void showRecordedRun(const QList<runtime::RunEvent> &events);
     void openSettings();
     void createMetering(QMenu *tools);
+    void createChat();
+    void runChatTurn(const QString &query, const QStringList &files, const QString &conversationId,
+                     int dialogueCount);
     void setMetricsEndpoint(bool enabled);
     void showCanvasMenu(const QPoint &viewPos);
     void runSingleNode(const QString &nodeId);
@@ -182,6 +191,11 @@ private:
     QDockWidget *m_historyDock = nullptr;
     panels::RunHistoryPanel *m_history = nullptr;
     QDockWidget *m_usageDock = nullptr;
+    QDockWidget *m_chatDock = nullptr;
+    panels::ChatPanel *m_chat = nullptr;
+    std::unique_ptr<llm::ProfileStore> m_profiles; // endpoint profiles: the chat and Settings
+    bool m_chatTurnRunning = false; // the current run is a chat turn of the open chatflow
+    QString m_chatQuery;
     panels::UsagePanel *m_usage = nullptr;
     metering::UsageSeriesModel *m_usageSeries = nullptr;
     metering::AlertEngine *m_alerts = nullptr;

@@ -32,6 +32,7 @@
 #include <QMenu>
 #include <QUndoStack>
 
+#include "chatpanel.h"
 #include "eventmodel.h"
 #include "eventspanel.h"
 #include "runcontroller.h"
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void fileFromElsewhereAsksOnceBeforeRunningCode();
     void newFromExampleListsBundledExamples();
     void runDialogShowsCostEstimate();
+    void chatWithTheOpenChatflow();
 
 private:
     static QString fixture(const char *name)
@@ -664,6 +666,32 @@ void tst_MainWindow::runDialogShowsCostEstimate()
     m_window->runAction()->trigger();
     QVERIFY2(shown.contains(QStringLiteral("prompt tokens")), qPrintable(shown));
     QCOMPARE(m_window->runController()->status(), runtime::RunStatus::NotStarted);
+}
+
+// Workflow mode of the chat pane: each message runs the open chatflow; the second turn sees
+// the first (memory through the run store) and counts as dialogue 2.
+void tst_MainWindow::chatWithTheOpenChatflow()
+{
+    QVERIFY(m_window->openFile(
+        QStringLiteral(FLOWBENCH_SOURCE_DIR "/resources/examples/support_chatflow.yml")));
+    panels::ChatPanel *chat = m_window->chatPanel();
+    QVERIFY(chat);
+    chat->setMode(panels::ChatPanel::Mode::Workflow);
+    chat->sendMessage(QStringLiteral("My invoice is wrong"));
+    QTRY_VERIFY_WITH_TIMEOUT(!chat->isBusy() && chat->messageCount() == 2, 20000);
+    QVERIFY2(chat->messageText(1).contains(QStringLiteral("Echo")),
+             qPrintable(chat->messageText(1)));
+    QCOMPARE(m_window->runController()->status(), runtime::RunStatus::Succeeded);
+
+    chat->sendMessage(QStringLiteral("Still wrong"));
+    QTRY_VERIFY_WITH_TIMEOUT(!chat->isBusy() && chat->messageCount() == 4, 20000);
+    QVERIFY2(chat->messageText(3).contains(QStringLiteral("Still wrong")),
+             qPrintable(chat->messageText(3)));
+    const auto conversation
+        = m_window->runController()->runStore()->loadConversation(chat->conversationId());
+    QVERIFY(conversation);
+    QCOMPARE(conversation->dialogueCount, 2);
+    QCOMPARE(conversation->history.front().query, QStringLiteral("My invoice is wrong"));
 }
 
 QTEST_MAIN(tst_MainWindow)
