@@ -56,7 +56,8 @@ void printUsage(QTextStream &s)
          "                                             the workflow behind Dify's service API\n"
          "       flowbench --screenshot OUT.png [--run [--inputs JSON] [--query TEXT]\n"
          "                          [--grab-after MS]] [--size WxH] [--select NODE]\n"
-         "                          [--dock NAME]...\n"
+         "                          [--dock NAME]... [--chat TEXT [--attach FILE]... "
+         "[--thinking]]\n"
          "                          [--lang zh_CN|en] [FILE]\n"
          "                                             save a picture of the window (after a run)\n"
          "       flowbench [--lang zh_CN|en] [FILE]    open the workbench\n"
@@ -180,10 +181,9 @@ bool isCliCommand(const QStringList &arguments)
     return cmd == QLatin1String("validate") || cmd == QLatin1String("convert")
            || cmd == QLatin1String("run") || cmd == QLatin1String("knowledge")
            || cmd == QLatin1String("simulate") || cmd == QLatin1String("keyframes")
-           || cmd == QLatin1String("serve")
-           || cmd == QLatin1String("--version") || cmd == QLatin1String("-v")
-           || cmd == QLatin1String("--help") || cmd == QLatin1String("-h")
-           || cmd == QLatin1String("help");
+           || cmd == QLatin1String("serve") || cmd == QLatin1String("--version")
+           || cmd == QLatin1String("-v") || cmd == QLatin1String("--help")
+           || cmd == QLatin1String("-h") || cmd == QLatin1String("help");
 }
 
 int runCli(const QStringList &arguments)

@@ -2,12 +2,14 @@
 #include "cli.h"
 #include "document/dslio.h"
 #include "mainwindow.h"
+#include "chatpanel.h"
 #include "runcontroller.h"
 #include "workflowscene.h"
 
 #include <QApplication>
 #include <QCoreApplication>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QPalette>
@@ -89,6 +91,9 @@ struct ScreenshotArgs
     QSize size{1400, 860}; // --size WxH
     QString select;        // --select NODE_ID: the inspector shows it
     QStringList docks;     // --dock NAME...: raised before the grab ("events", "variables")
+    QString chat;          // --chat TEXT: sent from the chat dock (endpoint mode) first
+    QStringList attach;    // --attach FILE...: images or a video attached to that message
+    bool thinking = false; // --thinking: with thinking mode on
 };
 
 // `--screenshot OUT.png [--run] [--lang zh_CN|en] [FILE]`.
@@ -108,6 +113,12 @@ bool parseScreenshotArgs(const QStringList &arguments, ScreenshotArgs *out)
             out->query = arguments.at(++i);
         } else if (a == QLatin1String("--select") && i + 1 < arguments.size()) {
             out->select = arguments.at(++i);
+        } else if (a == QLatin1String("--chat") && i + 1 < arguments.size()) {
+            out->chat = arguments.at(++i);
+        } else if (a == QLatin1String("--attach") && i + 1 < arguments.size()) {
+            out->attach.append(arguments.at(++i));
+        } else if (a == QLatin1String("--thinking")) {
+            out->thinking = true;
         } else if (a == QLatin1String("--dock") && i + 1 < arguments.size()) {
             out->docks.append(arguments.at(++i));
         } else if (a == QLatin1String("--size") && i + 1 < arguments.size()) {
@@ -180,6 +191,32 @@ int takeScreenshot(QApplication &app, const ScreenshotArgs &args)
         window.fitAll();
         if (!args.select.isEmpty())
             window.scene()->selectNodes({args.select});
+        if (!args.chat.isEmpty()) {
+            // A chat turn against the default endpoint, then the picture.
+            flowbench::panels::ChatPanel *chat = window.chatPanel();
+            if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("dock.chat"))) {
+                dock->show();
+                dock->raise();
+            }
+            chat->setThinkingEnabled(args.thinking);
+            for (const QString &file : args.attach) {
+                chat->setOpenFilesDialog(
+                    [file](const QString &, const QString &) { return QStringList{file}; });
+                static const QStringList videos{QStringLiteral("mp4"), QStringLiteral("mkv"),
+                                                QStringLiteral("webm"), QStringLiteral("mov")};
+                if (videos.contains(QFileInfo(file).suffix().toLower()))
+                    chat->attachVideo();
+                else
+                    chat->attachImages();
+            }
+            QObject::connect(chat, &flowbench::panels::ChatPanel::turnFinished, &window,
+                             [&] { grabSoon(); });
+            // Keyframes are extracted on a worker thread: give them a moment.
+            QTimer::singleShot(args.attach.isEmpty() ? 0 : 3000, &window,
+                               [&, chat] { chat->sendMessage(args.chat); });
+            QTimer::singleShot(60000, &window, [&] { grabSoon(); });
+            return;
+        }
         if (!args.run) {
             grabSoon();
             return;
@@ -249,7 +286,8 @@ int main(int argc, char *argv[])
             std::fprintf(
                 stderr,
                 "usage: flowbench --screenshot OUT.png [--run [--inputs JSON] [--query TEXT] "
-                "[--grab-after MS]] [--size WxH] [--select NODE] [--dock NAME]... "
+                "[--grab-after MS]] [--chat TEXT [--attach FILE]... [--thinking]] [--size WxH] "
+                "[--select NODE] [--dock NAME]... "
                 "[--lang zh_CN|en] [FILE]\n");
             return 2;
         }

@@ -480,10 +480,6 @@
         </translation>
     </message>
     <message>
-        <source>Settings</source>
-        <translation>设置</translation>
-    </message>
-    <message>
         <source>&amp;Continue</source>
         <translation>继续(&amp;C)</translation>
     </message>
@@ -696,6 +692,18 @@ Example: v(&quot;sys.query&quot;).includes(&quot;refund&quot;)</source>
     <message>
         <source>Prometheus metrics at http://127.0.0.1:%1/metrics</source>
         <translation>Prometheus 指标地址：http://127.0.0.1:%1/metrics</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>The open workflow is not a chatflow: open or create a chatflow to chat with it, or switch the chat to Endpoint mode.</source>
+        <translation>当前打开的工作流不是对话流：请打开或新建一个对话流再与之对话，或将对话切换到端点模式。</translation>
+    </message>
+    <message>
+        <source>Not run: the workflow is not trusted.</source>
+        <translation>未运行：该工作流不受信任。</translation>
     </message>
 </context>
 <context>
@@ -4108,10 +4116,6 @@ Example: v(&quot;sys.query&quot;).includes(&quot;refund&quot;)</source>
         <translation>无法从 %1 提取关键帧：%2</translation>
     </message>
     <message>
-        <source>Frame %1 @ %2</source>
-        <translation>第 %1 帧 @ %2</translation>
-    </message>
-    <message>
         <source>%1
 %2×%3, sent as %4×%5, about %6 tokens</source>
         <translation>%1
@@ -4122,14 +4126,6 @@ Example: v(&quot;sys.query&quot;).includes(&quot;refund&quot;)</source>
         <translation>移除 %1</translation>
     </message>
     <message>
-        <source>🎞 %1 — taking keyframes…</source>
-        <translation>🎞 %1 — 正在提取关键帧…</translation>
-    </message>
-    <message>
-        <source>🎞 %1 — %2 s, %3 of %4 frames</source>
-        <translation>🎞 %1 — %2 秒，已选 %3/%4 帧</translation>
-    </message>
-    <message>
         <source>Frame %1 at %2 s: excluded (click to include)</source>
         <translation>第 %1 帧（%2 秒）：已排除（单击以包含）</translation>
     </message>
@@ -4137,15 +4133,25 @@ Example: v(&quot;sys.query&quot;).includes(&quot;refund&quot;)</source>
         <source>Frame %1 at %2 s (click to exclude)</source>
         <translation>第 %1 帧（%2 秒）（单击以排除）</translation>
     </message>
-    <message numerus="yes">
-        <source>%n image(s), about %1 prompt tokens</source>
-        <translation>
-            <numerusform>%n 张图片，约 %1 个提示词 token</numerusform>
-        </translation>
-    </message>
     <message>
         <source> · scaled to at most %1 MP</source>
         <translation> · 最大缩放至 %1 百万像素</translation>
+    </message>
+    <message>
+        <source>%1 — taking keyframes…</source>
+        <translation>%1 — 正在提取关键帧…</translation>
+    </message>
+    <message>
+        <source>%1 — %2 s, %3 of %4 frames</source>
+        <translation>%1 — %2 秒，第 %3 帧（共 %4 帧）</translation>
+    </message>
+    <message>
+        <source>1 image, about %1 prompt tokens</source>
+        <translation>1 张图片，约 %1 个提示词 token</translation>
+    </message>
+    <message>
+        <source>%1 images, about %2 prompt tokens</source>
+        <translation>%1 张图片，约 %2 个提示词 token</translation>
     </message>
 </context>
 <context>
@@ -4328,16 +4334,8 @@ Example: v(&quot;sys.query&quot;).includes(&quot;refund&quot;)</source>
         <translation>发送一条消息即可开始。可拖放或粘贴图片，或附加视频以发送其关键帧。</translation>
     </message>
     <message>
-        <source>Image</source>
-        <translation>图片</translation>
-    </message>
-    <message>
         <source>Attach images (or drop them here, or paste)</source>
         <translation>附加图片（也可拖放到此处或粘贴）</translation>
-    </message>
-    <message>
-        <source>Video</source>
-        <translation>视频</translation>
     </message>
     <message>
         <source>Attach a video: its keyframes are sent as images</source>
@@ -4553,12 +4551,6 @@ Server: %1</source>
 
 </translation>
     </message>
-    <message numerus="yes">
-        <source>*%n image(s) attached*</source>
-        <translation>
-            <numerusform>*已附加 %n 张图片*</numerusform>
-        </translation>
-    </message>
     <message>
         <source>## %1
 
@@ -4635,6 +4627,22 @@ Server: %1</source>
         <source>The run failed.</source>
         <translation>运行失败。</translation>
     </message>
+    <message>
+        <source>+ Image</source>
+        <translation>+ 图片</translation>
+    </message>
+    <message>
+        <source>+ Video</source>
+        <translation>+ 视频</translation>
+    </message>
+    <message>
+        <source>*1 image attached*</source>
+        <translation>*已附加 1 张图片*</translation>
+    </message>
+    <message>
+        <source>*%1 images attached*</source>
+        <translation>*已附加 %1 张图片*</translation>
+    </message>
 </context>
 <context>
     <name>flowbench::panels::ChatThinkingSection</name>
@@ -4649,6 +4657,14 @@ Server: %1</source>
     <message>
         <source>Thinking</source>
         <translation>思考</translation>
+    </message>
+    <message>
+        <source> · 1 token</source>
+        <translation> · 1 个 token</translation>
+    </message>
+    <message>
+        <source> · %1 tokens</source>
+        <translation> · %1 个 token</translation>
     </message>
 </context>
 <context>
