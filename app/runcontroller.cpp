@@ -99,11 +99,16 @@ void RunController::estimateCost(const runtime::Json &inputs, const QString &que
     request.query = query;
     request.prices = m_ledger->priceTable();
     auto *estimator = new metering::CostEstimator(nullptr, this);
-    const auto run = [estimator, context, done](metering::CostEstimateRequest r) {
-        estimator->estimate(std::move(r), context, [estimator, done](const auto &estimate) {
-            done(estimate);
-            estimator->deleteLater();
-        });
+    // The estimator reports to itself and always cleans up; `done` is dropped when `context`
+    // went away meanwhile (a dialog closed before the estimate arrived).
+    const QPointer<QObject> receiver(context);
+    const auto run = [estimator, receiver, done](metering::CostEstimateRequest r) {
+        estimator->estimate(std::move(r), estimator,
+                            [estimator, receiver, done](const auto &estimate) {
+                                if (receiver)
+                                    done(estimate);
+                                estimator->deleteLater();
+                            });
     };
     if (!llm::RunEndpointProvider::workflowNeedsEndpoint(request.workflow)) {
         run(std::move(request));
