@@ -3,14 +3,20 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QFuture>
+#include <QThread>
+#include <QThreadPool>
 #include <QTransform>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
+#include <condition_variable>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 
 extern "C" {
@@ -289,7 +295,8 @@ public:
 
     ~Extractor() { sws_freeContext(m_sws); }
 
-    Result<void> open()
+    // threadCount: the decoder's threads; 0: one per core.
+    Result<void> open(int threadCount = 0)
     {
         m_dec.reset(avcodec_alloc_context3(m_o.codec));
         m_packet.reset(av_packet_alloc());
@@ -302,7 +309,7 @@ public:
         int r = avcodec_parameters_to_context(m_dec.get(), m_st->codecpar);
         if (r >= 0) {
             m_dec->pkt_timebase = m_st->time_base;
-            m_dec->thread_count = 0; // automatic: one per core
+            m_dec->thread_count = threadCount; // 0: automatic, one per core
             m_dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
             r = avcodec_open2(m_dec.get(), m_o.codec, nullptr);
         }
@@ -333,8 +340,15 @@ public:
 
     [[nodiscard]] bool cancelled() const
     {
-        return m_options.cancel && m_options.cancel->load(std::memory_order_relaxed);
+        return (m_options.cancel && m_options.cancel->load(std::memory_order_relaxed))
+               || (m_stop && m_stop->load(std::memory_order_relaxed));
     }
+    // A second cancel flag (the parallel path's own).
+    void setStop(const std::atomic<bool> *stop) { m_stop = stop; }
+    [[nodiscard]] const std::vector<int64_t> &keyframes() const { return m_keyframes; }
+    [[nodiscard]] double frameRate() const { return m_o.info.frameRate; }
+    // The keyframe packet's time that the last decodeNearestKey chose (AV_NOPTS_VALUE: none).
+    [[nodiscard]] int64_t chosenTime() const { return m_chosenTime; }
 
     int64_t toStream(double seconds) const
     {
@@ -428,6 +442,7 @@ public:
     // (no keyframe planned, or its frame was taken already).
     bool decodeNearestKey(int64_t target, int64_t planned, const std::set<int64_t> &taken)
     {
+        m_chosenTime = AV_NOPTS_VALUE;
         if (!m_keyframes.empty() && planned == AV_NOPTS_VALUE)
             return false;
         PacketPtr chosen(av_packet_alloc());
@@ -479,6 +494,7 @@ public:
             }
         }
         const int64_t chosenTime = packetTime(chosen.get());
+        m_chosenTime = chosenTime;
         if (chosenTime != AV_NOPTS_VALUE && taken.count(chosenTime))
             return false;
 
@@ -703,6 +719,8 @@ private:
     FramePtr m_frame;
     FramePtr m_last;
     SwsContext *m_sws = nullptr;
+    const std::atomic<bool> *m_stop = nullptr;
+    int64_t m_chosenTime = AV_NOPTS_VALUE;
     std::vector<int64_t> m_keyframes; // from the index, sorted
     bool m_positioned = false;        // the decoder continues from m_lastPts without a seek
     bool m_demuxEof = false;
@@ -721,6 +739,294 @@ tl::unexpected<Error> cancelledError()
     return makeError(QStringLiteral("media.cancelled"),
                      QCoreApplication::translate("flowbench::media::Keyframes",
                                                  "Keyframe extraction was cancelled"));
+}
+
+// One decoded frame (or why there is none), ready to go into the set.
+struct Capture
+{
+    bool ok = false;
+    int64_t pts = AV_NOPTS_VALUE;
+    bool keyframe = false;
+    QImage image;
+    QString problem;
+};
+
+Capture captureFrame(Extractor &extractor, bool ok)
+{
+    Capture c;
+    c.ok = ok;
+    if (ok) {
+        c.pts = extractor.lastPts();
+        c.keyframe = extractor.lastIsKey();
+        c.image = extractor.lastImage();
+    } else {
+        c.problem = extractor.problem();
+    }
+    return c;
+}
+
+// Parallel extraction: the sorted targets are split into contiguous groups that never split the
+// targets after one keyframe (so each group decodes exactly what the sequential loop would), and
+// every group gets its own demuxer and decoder. Fast mode's "no repeated frame" rule needs the
+// frames taken before: the groups decode candidates (the planned snap, else the exact frame) and
+// the merge, in timestamp order, applies the rule as the sequential loop does, decoding the rare
+// replacement on the calling thread.
+struct TargetRange
+{
+    int begin = 0;
+    int end = 0; // exclusive
+};
+
+// Below this many frames to decode in all, one decoder is as quick as several.
+constexpr double kMinParallelFrames = 90;
+constexpr int kMaxParallelGroups = 4;
+
+std::vector<TargetRange> parallelGroups(const Extractor &extractor,
+                                        const std::vector<int64_t> &targets,
+                                        const std::vector<int64_t> &plan, KeyframeMode mode)
+{
+    const std::vector<int64_t> &keys = extractor.keyframes();
+    const int ideal = QThread::idealThreadCount();
+    if (keys.size() < 2 || targets.size() < 2 || ideal < 2
+        || qEnvironmentVariableIsSet("FLOWBENCH_KEYFRAMES_SEQUENTIAL"))
+        return {};
+    const double fps = extractor.frameRate() > 0 ? extractor.frameRate() : 25.0;
+    struct Unit
+    {
+        TargetRange range;
+        size_t key = 0;
+        int64_t lastExact = AV_NOPTS_VALUE;
+        int snaps = 0;
+        double cost = 0; // frames to decode
+    };
+    std::vector<Unit> units;
+    for (size_t i = 0; i < targets.size(); ++i) {
+        auto it = std::upper_bound(keys.begin(), keys.end(), targets[i]);
+        const size_t key = it == keys.begin() ? 0 : size_t(std::prev(it) - keys.begin());
+        if (units.empty() || units.back().key != key)
+            units.push_back({{int(i), int(i)}, key});
+        Unit &u = units.back();
+        u.range.end = int(i) + 1;
+        if (mode == KeyframeMode::Fast && plan[i] != AV_NOPTS_VALUE)
+            ++u.snaps;
+        else
+            u.lastExact = targets[i];
+    }
+    double total = 0;
+    for (Unit &u : units) {
+        u.cost = u.snaps;
+        if (u.lastExact != AV_NOPTS_VALUE)
+            u.cost += 1
+                      + std::max(0.0, extractor.toSeconds(u.lastExact)
+                                          - extractor.toSeconds(keys[u.key]))
+                            * fps;
+        total += u.cost;
+    }
+    const int k = std::min({ideal, int(units.size()), kMaxParallelGroups});
+    if (k < 2 || total < kMinParallelFrames)
+        return {};
+    std::vector<TargetRange> groups;
+    double done = 0;
+    size_t first = 0;
+    for (size_t u = 0; u + 1 < units.size() && int(groups.size()) < k - 1; ++u) {
+        done += units[u].cost;
+        const size_t unitsLeft = units.size() - 1 - u;
+        const size_t groupsLeft = size_t(k) - groups.size() - 1;
+        if (done >= total * double(groups.size() + 1) / k || unitsLeft == groupsLeft) {
+            groups.push_back({units[first].range.begin, units[u].range.end});
+            first = u + 1;
+        }
+    }
+    groups.push_back({units[first].range.begin, units.back().range.end});
+    return groups;
+}
+
+struct Candidate
+{
+    bool snapTried = false;
+    bool snapOk = false;
+    int64_t chosenTime = AV_NOPTS_VALUE;
+    Capture snap;
+    bool exactDone = false;
+    Capture exact;
+};
+
+struct ParallelOutcome
+{
+    bool cancelled = false;
+    std::vector<Capture> frames; // per target
+    std::vector<bool> snapped;
+    int decodeErrors = 0;
+    QString lastDecodeError;
+};
+
+// nullopt: a group could not open the file; the caller goes sequential.
+std::optional<ParallelOutcome> extractParallel(const QString &path, const KeyframeOptions &options,
+                                               Extractor &mainExtractor,
+                                               const std::vector<int64_t> &targets,
+                                               const std::vector<int64_t> &plan,
+                                               const std::vector<TargetRange> &groups)
+{
+    const int count = int(targets.size());
+    const int k = int(groups.size());
+    const bool fast = options.mode == KeyframeMode::Fast;
+    std::vector<Candidate> candidates(targets.size());
+    struct GroupState
+    {
+        bool openFailed = false;
+        bool cancelled = false;
+        int decodeErrors = 0;
+        QString lastDecodeError;
+    };
+    std::vector<GroupState> states(groups.size());
+    std::atomic<bool> stop{false};
+    bool userStop = false;
+    std::atomic<int> done{0};
+    std::atomic<int> finished{0};
+    std::mutex mutex;
+    std::condition_variable changed;
+    const int threads = std::max(1, QThread::idealThreadCount() / k);
+    auto notify = [&] {
+        std::lock_guard lock(mutex);
+        changed.notify_all();
+    };
+
+    auto runGroup = [&](int g) {
+        GroupState &state = states[size_t(g)];
+        auto work = [&] {
+            auto opened = openVideo(path);
+            if (!opened) {
+                state.openFailed = true;
+                return;
+            }
+            Extractor extractor(*opened, options);
+            extractor.setStop(&stop);
+            if (!extractor.open(threads)) {
+                state.openFailed = true;
+                return;
+            }
+            const std::set<int64_t> none;
+            for (int i = groups[size_t(g)].begin; i < groups[size_t(g)].end; ++i) {
+                if (extractor.cancelled()) {
+                    state.cancelled = true;
+                    break;
+                }
+                Candidate &c = candidates[size_t(i)];
+                if (fast && plan[size_t(i)] != AV_NOPTS_VALUE) {
+                    c.snapTried = true;
+                    c.snapOk
+                        = extractor.decodeNearestKey(targets[size_t(i)], plan[size_t(i)], none);
+                    c.chosenTime = extractor.chosenTime();
+                    if (c.snapOk)
+                        c.snap = captureFrame(extractor, true);
+                }
+                if (!c.snapOk) {
+                    const bool ok = extractor.decodeExact(targets[size_t(i)]);
+                    if (extractor.wasCancelled()) {
+                        state.cancelled = true;
+                        break;
+                    }
+                    c.exact = captureFrame(extractor, ok);
+                    c.exactDone = true;
+                }
+                done.fetch_add(1);
+                notify();
+            }
+            state.decodeErrors = extractor.decodeErrors();
+            state.lastDecodeError = extractor.lastDecodeError();
+        };
+        work();
+        if (state.openFailed)
+            stop = true;
+        finished.fetch_add(1);
+        notify();
+    };
+
+    QThreadPool pool; // our own: the callers' pool may be busy (or be running this very call)
+    pool.setMaxThreadCount(k);
+    std::vector<QFuture<void>> futures;
+    for (int g = 0; g < k; ++g)
+        futures.push_back(QtConcurrent::run(&pool, runGroup, g));
+
+    // Progress and cancellation on the calling thread while the groups decode.
+    int reported = 0; // progress(0, count) was called before
+    while (true) {
+        {
+            std::unique_lock lock(mutex);
+            changed.wait_for(lock, std::chrono::milliseconds(20), [&] {
+                return finished.load() == k
+                       || (!userStop && std::min(done.load(), count - 1) > reported);
+            });
+        }
+        if (options.cancel && options.cancel->load(std::memory_order_relaxed))
+            userStop = true;
+        const int now = std::min(done.load(), count - 1);
+        while (!userStop && !stop && reported < now) {
+            ++reported;
+            if (options.progress && !options.progress(reported, count))
+                userStop = true;
+        }
+        if (userStop)
+            stop = true;
+        if (finished.load() == k)
+            break;
+    }
+    for (QFuture<void> &f : futures)
+        f.waitForFinished();
+
+    ParallelOutcome out;
+    bool openFailed = false;
+    for (const GroupState &state : states) {
+        openFailed = openFailed || state.openFailed;
+        out.decodeErrors += state.decodeErrors;
+        if (state.decodeErrors > 0)
+            out.lastDecodeError = state.lastDecodeError;
+    }
+    if (userStop || (options.cancel && options.cancel->load())) {
+        out.cancelled = true;
+        return out;
+    }
+    if (openFailed)
+        return std::nullopt;
+
+    // The merge, in timestamp order, as the sequential loop decides.
+    std::set<int64_t> taken;
+    out.frames.resize(targets.size());
+    out.snapped.resize(targets.size(), false);
+    const int errorsBefore = mainExtractor.decodeErrors();
+    auto exactNow = [&](int64_t target) {
+        const bool ok = mainExtractor.decodeExact(target);
+        return captureFrame(mainExtractor, ok);
+    };
+    for (size_t i = 0; i < targets.size(); ++i) {
+        if (mainExtractor.cancelled()) {
+            out.cancelled = true;
+            return out;
+        }
+        const Candidate &c = candidates[i];
+        Capture frame;
+        if (c.snapOk && !(c.chosenTime != AV_NOPTS_VALUE && taken.count(c.chosenTime))
+            && !taken.count(c.snap.pts)) {
+            frame = c.snap;
+            out.snapped[i] = true;
+        } else {
+            frame = c.exactDone ? c.exact : exactNow(targets[i]);
+            if (frame.ok && fast && taken.count(frame.pts))
+                frame = exactNow(frame.pts + 1);
+            if (mainExtractor.wasCancelled()) {
+                out.cancelled = true;
+                return out;
+            }
+        }
+        if (frame.ok && !frame.image.isNull())
+            taken.insert(frame.pts);
+        out.frames[i] = std::move(frame);
+    }
+    if (mainExtractor.decodeErrors() > errorsBefore) {
+        out.decodeErrors += mainExtractor.decodeErrors() - errorsBefore;
+        out.lastDecodeError = mainExtractor.lastDecodeError();
+    }
+    return out;
 }
 
 } // namespace
@@ -802,8 +1108,54 @@ Result<KeyframeSet> extractKeyframes(const QString &path, const KeyframeOptions 
     const std::vector<int64_t> plan = options.mode == KeyframeMode::Fast
                                           ? extractor.planSnaps(targets)
                                           : std::vector<int64_t>(targets.size(), AV_NOPTS_VALUE);
+    // Adds target i's frame, or the reason there is none; true when added.
+    auto addFrame = [&](int i, Capture c, bool snapped) {
+        if (!c.ok) {
+            set.problems << QCoreApplication::translate("flowbench::media::Keyframes",
+                                                        "frame %1 (%2 s): %3")
+                                .arg(i + 1)
+                                .arg(times[size_t(i)], 0, 'f', 3)
+                                .arg(c.problem);
+            return false;
+        }
+        if (c.image.isNull()) {
+            set.problems << QCoreApplication::translate("flowbench::media::Keyframes",
+                                                        "frame %1 (%2 s): cannot convert the "
+                                                        "picture")
+                                .arg(i + 1)
+                                .arg(times[size_t(i)], 0, 'f', 3);
+            return false;
+        }
+        Keyframe frame;
+        frame.index = i + 1;
+        frame.timestampS = times[size_t(i)];
+        frame.ptsS = extractor.toSeconds(c.pts);
+        frame.keyframe = c.keyframe;
+        frame.snapped = snapped;
+        frame.image = std::move(c.image);
+        set.frames.push_back(std::move(frame));
+        return true;
+    };
+    int decodeErrors = 0;
+    QString lastDecodeError;
+    bool parallelDone = false;
+    if (const auto groups = parallelGroups(extractor, targets, plan, options.mode);
+        groups.size() > 1) {
+        if (extractor.cancelled() || (options.progress && !options.progress(0, count)))
+            return cancelledError();
+        auto outcome = extractParallel(path, options, extractor, targets, plan, groups);
+        if (outcome) {
+            if (outcome->cancelled)
+                return cancelledError();
+            for (int i = 0; i < count; ++i)
+                addFrame(i, std::move(outcome->frames[size_t(i)]), outcome->snapped[size_t(i)]);
+            decodeErrors = outcome->decodeErrors;
+            lastDecodeError = outcome->lastDecodeError;
+            parallelDone = true;
+        }
+    }
     std::set<int64_t> taken;
-    for (int i = 0; i < count; ++i) {
+    for (int i = 0; i < count && !parallelDone; ++i) {
         if (extractor.cancelled() || (options.progress && !options.progress(i, count)))
             return cancelledError();
         const int64_t target = targets[size_t(i)];
@@ -820,39 +1172,21 @@ Result<KeyframeSet> extractKeyframes(const QString &path, const KeyframeOptions 
         }
         if (extractor.wasCancelled())
             return cancelledError();
-        if (!ok) {
-            set.problems << QCoreApplication::translate("flowbench::media::Keyframes",
-                                                        "frame %1 (%2 s): %3")
-                                .arg(i + 1)
-                                .arg(times[size_t(i)], 0, 'f', 3)
-                                .arg(extractor.problem());
-            continue;
-        }
-        Keyframe frame;
-        frame.index = i + 1;
-        frame.timestampS = times[size_t(i)];
-        frame.ptsS = extractor.toSeconds(extractor.lastPts());
-        frame.keyframe = extractor.lastIsKey();
-        frame.snapped = snapped;
-        frame.image = extractor.lastImage();
-        if (frame.image.isNull()) {
-            set.problems << QCoreApplication::translate("flowbench::media::Keyframes",
-                                                        "frame %1 (%2 s): cannot convert the "
-                                                        "picture")
-                                .arg(i + 1)
-                                .arg(times[size_t(i)], 0, 'f', 3);
-            continue;
-        }
-        taken.insert(extractor.lastPts());
-        set.frames.push_back(std::move(frame));
+        const Capture c = captureFrame(extractor, ok);
+        if (addFrame(i, c, snapped))
+            taken.insert(c.pts);
     }
     if (options.progress)
         options.progress(count, count);
-    if (extractor.decodeErrors() > 0) {
+    if (!parallelDone) {
+        decodeErrors = extractor.decodeErrors();
+        lastDecodeError = extractor.lastDecodeError();
+    }
+    if (decodeErrors > 0) {
         set.problems << QCoreApplication::translate("flowbench::media::Keyframes",
                                                     "%n decoding error(s), the last: %1", nullptr,
-                                                    extractor.decodeErrors())
-                            .arg(extractor.lastDecodeError());
+                                                    decodeErrors)
+                            .arg(lastDecodeError);
     }
     if (!set.complete() && !options.allowPartial) {
         return makeError(QStringLiteral("media.decode"),

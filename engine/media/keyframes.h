@@ -30,8 +30,12 @@
 // Rotation metadata (the display matrix) is applied to the images, and so is a non-square
 // sample aspect ratio; `maxPixels` scales the result down keeping the aspect.
 //
-// Threading: every function is reentrant (one decoder per call) and blocks; call it from a
-// worker thread for long files. The progress callback runs on the calling thread.
+// Threading: every function is reentrant (its own decoders per call) and blocks; call it from a
+// worker thread for long files. The progress callback runs on the calling thread. Where the
+// targets fall in several GOPs and there is much to decode (a complete index, long GOPs), the
+// targets are split into contiguous groups by GOP, each decoded with its own demuxer and decoder
+// on a private thread pool (up to 4, at most one per core); the result is the same as the
+// sequential decode's. FLOWBENCH_KEYFRAMES_SEQUENTIAL=1 in the environment turns that off.
 //
 //     media::KeyframeOptions options;
 //     options.mode = media::KeyframeMode::Fast;

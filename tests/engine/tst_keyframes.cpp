@@ -318,6 +318,38 @@ private Q_SLOTS:
         QCOMPARE(set->frames.size(), size_t(7));
     }
 
+    // Long clips are decoded in parallel groups (one decoder per group of GOPs); the frames
+    // must be exactly those of the sequential decoder, in both modes.
+    void parallelMatchesSequential_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("exact") << int(KeyframeMode::Exact);
+        QTest::newRow("fast") << int(KeyframeMode::Fast);
+    }
+    void parallelMatchesSequential()
+    {
+        QFETCH(int, mode);
+        KeyframeOptions options;
+        options.count = 30;
+        options.mode = KeyframeMode(mode);
+        const QString clip = path(QStringLiteral("120s.mp4")); // 12 GOPs of 10 s
+        const auto parallel = extractKeyframes(clip, options);
+        QVERIFY(parallel);
+        qputenv("FLOWBENCH_KEYFRAMES_SEQUENTIAL", "1");
+        const auto sequential = extractKeyframes(clip, options);
+        qunsetenv("FLOWBENCH_KEYFRAMES_SEQUENTIAL");
+        QVERIFY(sequential);
+        QCOMPARE(parallel->frames.size(), sequential->frames.size());
+        for (size_t i = 0; i < parallel->frames.size(); ++i) {
+            const Keyframe &a = parallel->frames[i];
+            const Keyframe &b = sequential->frames[i];
+            QCOMPARE(a.ptsS, b.ptsS);
+            QCOMPARE(a.keyframe, b.keyframe);
+            QCOMPARE(a.snapped, b.snapped);
+            QVERIFY2(a.image == b.image, qPrintable(QStringLiteral("frame %1").arg(a.index)));
+        }
+    }
+
     void progressAndCancel()
     {
         QList<QPair<int, int>> calls;
