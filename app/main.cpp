@@ -189,8 +189,11 @@ int takeScreenshot(QApplication &app, const ScreenshotArgs &args)
     using flowbench::app::RunController;
     QTimer::singleShot(600, &window, [&] {
         window.fitAll();
-        if (!args.select.isEmpty())
+        if (!args.select.isEmpty()) {
             window.scene()->selectNodes({args.select});
+            if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("dock.inspector")))
+                dock->raise(); // the picture is of that node's form
+        }
         if (!args.chat.isEmpty()) {
             // A chat turn against the default endpoint, then the picture.
             flowbench::panels::ChatPanel *chat = window.chatPanel();
